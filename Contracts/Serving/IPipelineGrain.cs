@@ -1,0 +1,31 @@
+namespace Gearbox.Contracts.Serving;
+
+/// <summary>
+/// One input's answer. Labels, confidences and models have one entry per output slot: one for a
+/// classifier pipeline, one per tile for a grid (label -1, model "" for an empty tile).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("gearbox.pipeline-item")]
+public sealed record PipelineItem(
+    [property: Id(0)] ItemStatus Status,
+    [property: Id(1)] int[] Labels,
+    [property: Id(2)] float[] Confidence,
+    [property: Id(3)] string[] Models);
+
+[GenerateSerializer, Immutable, Alias("gearbox.pipeline-snapshot")]
+public sealed record PipelineSnapshot(
+    [property: Id(0)] PipelineDefinition Definition,
+    [property: Id(1)] long Requests,
+    [property: Id(2)] long Items,
+    [property: Id(3)] long Dropped,
+    [property: Id(4)] StageSnapshot[] Stages);
+
+/// <summary>A pipeline, keyed by its name: runs its stages in order, fanning out where a stage splits tiles.</summary>
+[Alias("gearbox.IPipelineGrain")]
+public interface IPipelineGrain : IGrainWithStringKey
+{
+    [Alias("Infer")] Task<PipelineItem[]> Infer(float[][] inputs, double deadlineUnixMs);
+
+    [Alias("Configure")] Task Configure(string stage, StageConfiguration configuration);
+
+    [Alias("GetSnapshot")] Task<PipelineSnapshot> GetSnapshot();
+}

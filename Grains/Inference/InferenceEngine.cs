@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Gearbox.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Gearbox.Inference;
+
+/// <summary>
+/// One loaded model on one device. Forward passes run on the engine's own thread, never on the
+/// caller's (so Orleans' scheduler is never blocked), one batch at a time, under no_grad.
+/// The thread count is per engine and can change between batches (Sponge's in-place vertical
+/// scaling): libtorch's intra-op thread setting is per calling thread, and this thread is ours.
+/// </summary>
+public sealed class InferenceEngine : IDisposable
+{
+    private readonly nn.Module<Tensor, Tensor> _module;
+    private readonly Device _device;
+    private readonly BlockingCollection<Job> _jobs = new();
+    private readonly Thread _thread;
+    private volatile int _threads;
+
+    public InferenceEngine(ModelSpec spec, nn.Module<Tensor, Tensor> module, ModelMetadata metadata, string? device = null, int threads = 1)
+    {
+        Spec = spec;
+        Metadata = metadata;
+        Device = DevicePicker.Pick(device);
+        _device = new Device(Device);
+        _module = module;
+        _module.to(_device);
+        _module.eval();
+        SetThreads(threads);
+        _thread = new Thread(Run) { IsBackground = true, Name = $"gearbox-engine-{spec.Name}" };
+        _thread.Start();
+    }
+
+    public ModelSpec Spec { get; }
+    public ModelMetadata Metadata { get; }
+    public string Device { get; }
+    public int Threads => _threads;
+
+    public static InferenceEngine Load(ModelStore store, ModelSpec spec, string? device = null, int threads = 1)
+    {
+        var (module, metadata) = store.Load(spec);
+        return new InferenceEngine(spec, module, metadata, device, threads);
+    }
+
+    /// <summary>Changes the compute share (intra-op threads) from the next batch on; queued work is kept.</summary>
+    public void SetThreads(int threads)
+    {
+        if (threads < 1 || threads > Environment.ProcessorCount)
+            throw new ArgumentOutOfRangeException(nameof(threads), threads, $"Threads must be 1..{Environment.ProcessorCount}.");
+        _threads = threads;
+    }
+
+    /// <summary>Runs a batch: <paramref name="inputs"/> holds <paramref name="count"/> images of side*side floats in [0, 1].</summary>
+    public Task<InferenceOutput> InferAsync(float[] inputs, int count)
+    {
+        if (count < 1 || inputs.Length != count * Spec.InputSize)
+            throw new ArgumentException($"{inputs.Length} floats are not {count} inputs of {Spec.InputSize} for model '{Spec.Name}'.");
+        var job = new Job(inputs, count);
+        _jobs.Add(job);
+        return job.Result.Task;
+    }
+
+    public InferenceOutput Infer(float[] inputs, int count) => InferAsync(inputs, count).GetAwaiter().GetResult();
+
+    private void Run()
+    {
+        var applied = 0;
+        foreach (var job in _jobs.GetConsumingEnumerable())
+        {
+            try
+            {
+                if (applied != _threads)
+                {
+                    applied = _threads;
+                    set_num_threads(applied);
+                }
+                job.Result.SetResult(Forward(job));
+            }
+            catch (Exception e)
+            {
+                job.Result.SetException(e);
+            }
+        }
+    }
+
+    private InferenceOutput Forward(Job job)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var clock = Stopwatch.StartNew();
+        var logits = _module.forward(tensor(job.Inputs, [job.Count, Spec.InputSize], device: _device)).cpu();
+        var output = OutputDecoder.Decode(Spec.Kind, logits, 0);
+        return output with { ComputeMs = clock.Elapsed.TotalMilliseconds };
+    }
+
+    public void Dispose()
+    {
+        _jobs.CompleteAdding();
+        if (Thread.CurrentThread != _thread) _thread.Join();
+        _module.Dispose();
+        _jobs.Dispose();
+    }
+
+    private sealed record Job(float[] Inputs, int Count)
+    {
+        public TaskCompletionSource<InferenceOutput> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
