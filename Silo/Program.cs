@@ -1,0 +1,1 @@
+Console.WriteLine("Gearbox silo host: see README.");
