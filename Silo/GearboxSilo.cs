@@ -29,13 +29,22 @@ public static class GearboxSilo
         {
             silo.UseRedisClustering(cluster.Redis);
             silo.Configure<ClusterOptions>(o => { o.ClusterId = cluster.ClusterId; o.ServiceId = cluster.ServiceId; });
-            silo.ConfigureEndpoints(
-                cluster.AdvertisedAddress is { Length: > 0 } a ? IPAddress.Parse(a) : IPAddress.Loopback,
-                cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.AdvertisedAddress is { Length: > 0 });
+            var advertised = AdvertisedAddress(cluster.AdvertisedAddress);
+            silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
         }
         silo.AddMemoryGrainStorage("gearbox");
         silo.AddDashboard();
         silo.Services.Configure<GrainProfilerOptions>(o => o.TraceAlways = true);
         return silo;
     }
+
+    /// <summary>Empty: loopback (silos on one machine). "auto": this host name's first IPv4 (containers). Else an IP.</summary>
+    private static IPAddress AdvertisedAddress(string? configured) => configured switch
+    {
+        null or "" => IPAddress.Loopback,
+        "auto" => Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            ?? throw new InvalidOperationException($"Host '{Dns.GetHostName()}' has no IPv4 address to advertise; set Gearbox:Cluster:AdvertisedAddress."),
+        _ => IPAddress.TryParse(configured, out var address) ? address
+            : throw new InvalidOperationException($"Gearbox:Cluster:AdvertisedAddress '{configured}' is not an IP address or 'auto'."),
+    };
 }
