@@ -9,7 +9,7 @@ namespace Gearbox.Storage;
 /// <summary>
 /// Documents in one Azure table (Azure Storage, Cosmos DB Table API or Azurite). A document is a head
 /// entity (row "d|key") whose ETag is the document's ETag, plus chunk entities for documents over
-/// ~900 KiB (see <see cref="TableDocumentLayout"/>). Every write commits by one conditional write of
+/// 640 KiB (see <see cref="TableDocumentLayout"/>). Every write commits by one conditional write of
 /// the head, so optimistic concurrency is exactly the Table service's.
 /// </summary>
 public sealed class AzureTableDocumentStore : IDocumentStore
