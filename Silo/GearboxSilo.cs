@@ -1,5 +1,6 @@
 using System.Net;
 using Gearbox.Serving;
+using Gearbox.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
@@ -32,7 +33,7 @@ public static class GearboxSilo
             var advertised = AdvertisedAddress(cluster.AdvertisedAddress);
             silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
         }
-        silo.AddMemoryGrainStorage("gearbox");
+        silo.AddGearboxStorage(configuration);
         silo.AddDashboard();
         silo.Services.Configure<GrainProfilerOptions>(o => o.TraceAlways = true);
         return silo;

@@ -1,0 +1,9 @@
+namespace Gearbox.Storage;
+
+/// <summary>The storage backend could not be reached or did not answer; <see cref="Endpoint"/> says which one.</summary>
+public sealed class StoreUnavailableException(string endpoint, string detail, Exception? inner = null)
+    : Exception($"Gearbox storage at {endpoint} is unavailable: {detail} Check that the service is running and that " +
+                $"Gearbox:Storage:ConnectionString points at it.", inner)
+{
+    public string Endpoint { get; } = endpoint;
+}
