@@ -10,10 +10,17 @@ namespace Gearbox.Planning;
 /// </summary>
 public sealed class PipelineModel
 {
-    public PipelineModel(string name, ModelProfile? splitter, IReadOnlyList<ModelProfile> cascade, string cascadeStage = "classify", string? splitStage = null)
+    private readonly ModelProfile? _splitter;
+    private readonly IReadOnlyList<ModelProfile> _cascade;
+
+    /// <param name="thresholdCandidates">Candidate thresholds per cascade model on the search grid (0 and ForwardAll included).</param>
+    public PipelineModel(string name, ModelProfile? splitter, IReadOnlyList<ModelProfile> cascade, string cascadeStage = "classify",
+        string? splitStage = null, int thresholdCandidates = 33)
     {
         Name = name;
-        Estimator = new CascadeEstimator(cascade);
+        _splitter = splitter;
+        _cascade = cascade;
+        Estimator = new CascadeEstimator(cascade, thresholdCandidates);
         FanOut = splitter is null ? FanOutDistribution.One
             : new FanOutDistribution(splitter.FanOut ?? throw new InvalidDataException($"Profile of tile model '{splitter.Model}' has no fan-out; profile it again."));
         HasSplitter = splitter is not null;
@@ -38,6 +45,10 @@ public sealed class PipelineModel
                 $"Pipeline '{pipeline.Name}' has stages [{string.Join(", ", stages.Select(s => s.Kind))}]; the planner handles a cascade, optionally after one tile split."),
         };
     }
+
+    /// <summary>The same pipeline with its cascade cut down to the last (largest) model: baseline (a) of the benchmark.</summary>
+    public PipelineModel WithLargestModelOnly() =>
+        new($"{Name} ({_cascade[^1].Model} only)", _splitter, [_cascade[^1]], CascadeStage, SplitStage);
 
     public string Name { get; }
     public CascadeEstimator Estimator { get; }
