@@ -122,7 +122,7 @@ public sealed class GearPlanner
     private SimulationResult Simulate(BandChoice choice, double load, double sloMs)
     {
         var random = new Random(_options.Seed);
-        var durationMs = _options.SimulatedRequests / load * 1000;
+        var durationMs = _options.CheckDurationMs(load);
         var arrivals = Arrivals.Poisson(load, durationMs, sloMs, random);
         return new PipelineSimulator(_model, _options.Seed).Run(arrivals, GearMapping.ToSimulated(choice.Point, choice.Provision));
     }
@@ -130,7 +130,7 @@ public sealed class GearPlanner
     private string BurstyCheck(Gear top, PlanRequest request)
     {
         var random = new Random(_options.Seed);
-        var arrivals = Arrivals.Bursty(top.MaxLoad, _options.SimulatedRequests / top.MaxLoad * 1000, request.SloMs, random);
+        var arrivals = Arrivals.Bursty(top.MaxLoad, _options.CheckDurationMs(top.MaxLoad), request.SloMs, random);
         var result = new PipelineSimulator(_model, _options.Seed).Run(arrivals, GearMapping.ToSimulated(_model, top));
         return $"Bursty check of the top gear (bursts at 3× its {top.MaxLoad:0.#} req/s mean, 20% of the time): " +
                $"{result.Attainment:P2} within the SLO, p99 {result.P99Ms:0.#} ms, {result.Dropped} of {result.Requests.Length} dropped. " +

@@ -1,10 +1,13 @@
 namespace Gearbox.Planning;
 
 /// <param name="CheckWithSimulator">Run each chosen gear through the simulator at its band's top load and tighten it when it misses.</param>
-/// <param name="SimulatedRequests">Requests per check (Poisson at the band's top load).</param>
+/// <param name="SimulatedRequests">Least requests per check (Poisson at the band's top load).</param>
+/// <param name="SimulatedMs">Least simulated time per check, so checks at high load span many batch cycles.</param>
 /// <param name="Seed">Seed of the simulator's random draws, so plans are reproducible.</param>
-public sealed record PlannerOptions(bool CheckWithSimulator = true, int SimulatedRequests = 6000, int Seed = 7)
+public sealed record PlannerOptions(bool CheckWithSimulator = true, int SimulatedRequests = 6000, double SimulatedMs = 250, int Seed = 7)
 {
+    public double CheckDurationMs(double load) => Math.Max(SimulatedMs, SimulatedRequests / load * 1000);
+
     /// <summary>SLO attainment a gear must reach in the check (p99 within the SLO, drops counted as misses).</summary>
     public const double RequiredAttainment = 0.99;
 

@@ -18,7 +18,8 @@ public sealed record SimulationResult(
     double Accuracy,
     int Dropped,
     long Batches,
-    double MeanBatch)
+    double MeanBatch,
+    int AnsweredItems)
 {
     public int Completed => Requests.Length - Dropped;
 
@@ -31,6 +32,6 @@ public sealed record SimulationResult(
             requests.Length == 0 ? 1 : met / (double)requests.Length,
             answeredItems == 0 ? 0 : correctItems / (double)answeredItems,
             requests.Count(r => r.Status == RequestStatus.Dropped),
-            batches, batches == 0 ? 0 : batchedItems / (double)batches);
+            batches, batches == 0 ? 0 : batchedItems / (double)batches, answeredItems);
     }
 }
