@@ -51,6 +51,9 @@ public sealed class PipelineModel
         new($"{Name} ({_cascade[^1].Model} only)", _splitter, [_cascade[^1]], CascadeStage, SplitStage);
 
     public string Name { get; }
+
+    /// <summary>The profiles the model was built from, in unit order.</summary>
+    public IEnumerable<ModelProfile> Profiles => _splitter is null ? _cascade : [_splitter, .. _cascade];
     public CascadeEstimator Estimator { get; }
     public FanOutDistribution FanOut { get; }
     public bool HasSplitter { get; }
