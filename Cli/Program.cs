@@ -3,12 +3,16 @@ using Gearbox.Cli;
 using Gearbox.Cli.Commands;
 using Gearbox.Data;
 using Gearbox.Models;
+using Gearbox.Planning;
 
 const string usage = """
     gearbox-cli: Gearbox's offline tools (./gearbox calls these).
       data    [--source DIR] [--force]              convert Fashion-MNIST into the dataset file
       train   [--only a,b] [--missing] [--epochs N] [--limit N] [--seed N]
       profile [--only a,b] [--missing] [--threads N] [--repetitions N] [--warmup N] [--device D]
+      plan PIPELINE --slo-ms X --min-accuracy A --devices D [--cost-per-device C] [--max-load N]
+                    [--bands N] [--band-factor F] [--json] [--svg PATH] [--no-sim]
+      bench-plan PIPELINE --slo-ms X --min-accuracy A --devices D [--seconds N] [--seed N] [--lookups N]
     Files go to GEARBOX_DATA (default: <checkout>/.data).
     """;
 
@@ -27,10 +31,12 @@ try
         "data" => DataCommand.Run(rest, paths),
         "train" => TrainCommand.Run(rest, paths),
         "profile" => ProfileCommand.Run(rest, paths),
+        "plan" => PlanCommand.Run(rest, paths),
+        "bench-plan" => BenchPlanCommand.Run(rest, paths),
         _ => throw new UsageException($"Unknown command '{args[0]}'.\n{usage}"),
     };
 }
-catch (Exception e) when (e is UsageException or DatasetFileException or ModelLoadException or FileNotFoundException or InvalidDataException or KeyNotFoundException or ArgumentException)
+catch (Exception e) when (e is UsageException or PlanningImpossibleException or DatasetFileException or ModelLoadException or FileNotFoundException or InvalidDataException or KeyNotFoundException or ArgumentException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;

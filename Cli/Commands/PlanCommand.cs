@@ -1,0 +1,45 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Gearbox.Contracts.Planning;
+using Gearbox.Planning;
+
+namespace Gearbox.Cli.Commands;
+
+/// <summary>
+/// <c>plan PIPELINE --slo-ms X --min-accuracy A --devices D [--cost-per-device C] [--max-load N] [--bands N]
+/// [--band-factor F] [--json] [--svg PATH] [--no-sim]</c>: computes a gear plan from the profiles, prints it
+/// as a table (or one JSON object), and writes an SVG chart of cost and accuracy per load band.
+/// </summary>
+public static class PlanCommand
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static int Run(CliArgs args, GearboxPaths paths)
+    {
+        var pipeline = PlanInputs.Pipeline(args);
+        var request = PlanInputs.Request(args, pipeline);
+        var model = PlanInputs.Model(pipeline, paths);
+        var plan = new GearPlanner(model, new PlannerOptions(CheckWithSimulator: !args.Flag("no-sim"))).Plan(request);
+
+        var svgPath = args.String("svg") ?? Path.Combine(paths.DataDirectory, "plans",
+            $"{pipeline}-slo{request.SloMs:0.##}-acc{request.MinAccuracy:0.###}-dev{request.Devices}.svg");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(svgPath))!);
+        File.WriteAllText(svgPath, PlanChart.Svg(plan));
+
+        if (args.Flag("json"))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(plan, Json));
+            Console.Error.WriteLine($"chart: {svgPath}");
+        }
+        else
+        {
+            PlanTable.Print(plan, model, Console.Out);
+            Console.WriteLine($"chart: {svgPath}");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,31 @@
+using Gearbox.Contracts.Planning;
+using Gearbox.Planning;
+using Gearbox.Profiling;
+using Gearbox.Serving;
+
+namespace Gearbox.Cli.Commands;
+
+/// <summary>What `plan` and `bench-plan` share: the pipeline's planning model from its profiles, and the plan request from options.</summary>
+public static class PlanInputs
+{
+    public static PipelineModel Model(string pipeline, GearboxPaths paths)
+    {
+        var catalog = PipelineCatalog.Load();
+        var files = new ProfileFile(paths.ProfilesDirectory);
+        return PipelineModel.From(catalog.Get(pipeline), files.Load);
+    }
+
+    public static string Pipeline(CliArgs args) =>
+        args.Positional.Count == 1 ? args.Positional[0] : throw new UsageException("Name one pipeline, e.g. 'plan fashion --slo-ms 30 --min-accuracy 0.9 --devices 8'.");
+
+    public static PlanRequest Request(CliArgs args, string pipeline, int? devices = null)
+    {
+        double Required(string name) => args.String(name) is null
+            ? throw new UsageException($"--{name} is required.")
+            : args.Double(name, 0);
+        var maxLoad = args.String("max-load") is null ? (double?)null : args.Double("max-load", 0, min: 1e-6);
+        return new PlanRequest(pipeline, Required("slo-ms"), Required("min-accuracy"),
+            devices ?? args.Int("devices", 8, min: 1, max: 4096), args.Double("cost-per-device", 1, min: 1e-9), maxLoad,
+            args.Int("bands", 12, min: 1, max: 200), args.Double("band-factor", 0, min: 0));
+    }
+}

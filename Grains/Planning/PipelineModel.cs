@@ -1,0 +1,104 @@
+using Gearbox.Contracts.Profiles;
+using Gearbox.Contracts.Serving;
+
+namespace Gearbox.Planning;
+
+/// <summary>
+/// The planner's view of a pipeline: an optional tile-split stage (one model whose measured fan-out
+/// multiplies the load) followed by one cascade. Units are the models in serving order: the splitter
+/// (if any) first, then the cascade's models; a provision vector has one entry per unit.
+/// </summary>
+public sealed class PipelineModel
+{
+    private readonly ModelProfile? _splitter;
+    private readonly IReadOnlyList<ModelProfile> _cascade;
+
+    /// <param name="thresholdCandidates">Candidate thresholds per cascade model on the search grid (0 and ForwardAll included).</param>
+    public PipelineModel(string name, ModelProfile? splitter, IReadOnlyList<ModelProfile> cascade, string cascadeStage = "classify",
+        string? splitStage = null, int thresholdCandidates = 33)
+    {
+        Name = name;
+        _splitter = splitter;
+        _cascade = cascade;
+        Estimator = new CascadeEstimator(cascade, thresholdCandidates);
+        FanOut = splitter is null ? FanOutDistribution.One
+            : new FanOutDistribution(splitter.FanOut ?? throw new InvalidDataException($"Profile of tile model '{splitter.Model}' has no fan-out; profile it again."));
+        HasSplitter = splitter is not null;
+        SplitterAccuracy = splitter?.Accuracy;
+        var profiles = splitter is null ? cascade.ToList() : [splitter, .. cascade];
+        Units = profiles.Select(p => p.Model).ToArray();
+        Service = profiles.Select(ServiceTimes.FromProfile).ToArray();
+        CascadeStage = cascadeStage;
+        SplitStage = splitStage;
+    }
+
+    /// <summary>Builds the model of a declared pipeline from its definition and the models' profiles.</summary>
+    public static PipelineModel From(PipelineDefinition pipeline, Func<string, ModelProfile> profileOf)
+    {
+        var stages = pipeline.Stages;
+        return stages switch
+        {
+            [{ Kind: StageKind.Cascade } c] => new PipelineModel(pipeline.Name, null, c.Models.Select(profileOf).ToArray(), c.Name),
+            [{ Kind: StageKind.TileSplit } s, { Kind: StageKind.Cascade } c] =>
+                new PipelineModel(pipeline.Name, profileOf(s.Models[0]), c.Models.Select(profileOf).ToArray(), c.Name, s.Name),
+            _ => throw new ArgumentException(
+                $"Pipeline '{pipeline.Name}' has stages [{string.Join(", ", stages.Select(s => s.Kind))}]; the planner handles a cascade, optionally after one tile split."),
+        };
+    }
+
+    /// <summary>The same pipeline with its cascade cut down to the last (largest) model: baseline (a) of the benchmark.</summary>
+    public PipelineModel WithLargestModelOnly() =>
+        new($"{Name} ({_cascade[^1].Model} only)", _splitter, [_cascade[^1]], CascadeStage, SplitStage);
+
+    public string Name { get; }
+
+    /// <summary>The profiles the model was built from, in unit order.</summary>
+    public IEnumerable<ModelProfile> Profiles => _splitter is null ? _cascade : [_splitter, .. _cascade];
+    public CascadeEstimator Estimator { get; }
+    public FanOutDistribution FanOut { get; }
+    public bool HasSplitter { get; }
+    public double? SplitterAccuracy { get; }
+    public string[] Units { get; }
+    public ServiceTimes[] Service { get; }
+    public string CascadeStage { get; }
+    public string? SplitStage { get; }
+
+    /// <summary>Index of the cascade's first model among the units.</summary>
+    public int CascadeStart => HasSplitter ? 1 : 0;
+
+    /// <summary>
+    /// Cascade workload estimation (SLOpt): each unit's arrival rate, items/s, from the request rate —
+    /// the splitter sees every request; cascade model j sees requests × mean fan-out × reach_j.
+    /// </summary>
+    public double[] UnitRates(double requestsPerSecond, CascadeOutcome outcome)
+    {
+        var rates = new double[Units.Length];
+        if (HasSplitter) rates[0] = requestsPerSecond;
+        for (var j = 0; j < outcome.Reach.Length; j++) rates[CascadeStart + j] = requestsPerSecond * FanOut.Mean * outcome.Reach[j];
+        return rates;
+    }
+
+    /// <summary>
+    /// Fraction of requests whose deepest item reaches each unit: 1 for the splitter, and for cascade
+    /// model j the chance that any of the request's items reaches j (items drawn independently).
+    /// </summary>
+    public double[] RequestTail(CascadeOutcome outcome)
+    {
+        var tail = new double[Units.Length];
+        if (HasSplitter) tail[0] = 1;
+        for (var j = 0; j < outcome.Reach.Length; j++)
+            tail[CascadeStart + j] = HasSplitter ? FanOut.AnyReaches(outcome.Reach[j]) : outcome.Reach[j];
+        return tail;
+    }
+
+    /// <summary>
+    /// Device-ms spent per request at each unit's largest batch: the compute axis of the Pareto front.
+    /// </summary>
+    public double ComputePerRequestMs(CascadeOutcome outcome)
+    {
+        var rates = UnitRates(1, outcome);
+        var total = 0.0;
+        for (var u = 0; u < Units.Length; u++) total += rates[u] * Service[u].Ms(Service[u].MaxBatch) / Service[u].MaxBatch;
+        return total;
+    }
+}

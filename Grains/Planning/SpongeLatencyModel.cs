@@ -1,0 +1,67 @@
+using Gearbox.Contracts.Profiles;
+
+namespace Gearbox.Planning;
+
+/// <summary>One latency measurement: a batch of <see cref="Batch"/> items on <see cref="Cores"/> cores took <see cref="Ms"/>.</summary>
+public readonly record struct LatencySample(int Batch, double Cores, double Ms);
+
+/// <summary>
+/// Sponge's latency model l(b, c) = γ·b/c + δ·b + ε/c + η for a batch of b on c cores, fitted by least
+/// squares. With samples at one core count only, b/c and b (and 1/c and 1) are collinear: the fit then
+/// puts all of the cost on the 1/c terms (γ, ε; perfect scaling) and says so with <see cref="Identifiable"/> false,
+/// since the data cannot tell how much of it would shrink with more cores.
+/// </summary>
+public sealed record SpongeLatencyModel(double Gamma, double Delta, double Epsilon, double Eta, bool Identifiable)
+{
+    public double Ms(int batch, double cores) => Gamma * batch / cores + Delta * batch + Epsilon / cores + Eta;
+
+    public static SpongeLatencyModel Fit(IReadOnlyList<LatencySample> samples)
+    {
+        if (samples.Count == 0) throw new ArgumentException("No latency samples to fit.", nameof(samples));
+        var coreCounts = samples.Select(s => s.Cores).Distinct().Count();
+        if (coreCounts < 2)
+        {
+            var c = samples[0].Cores;
+            var line = LeastSquares(samples.Select(s => new[] { s.Batch, 1.0 }).ToArray(), samples.Select(s => s.Ms).ToArray());
+            return new SpongeLatencyModel(line[0] * c, 0, line[1] * c, 0, Identifiable: false);
+        }
+        var theta = LeastSquares(samples.Select(s => new[] { s.Batch / s.Cores, s.Batch, 1 / s.Cores, 1.0 }).ToArray(), samples.Select(s => s.Ms).ToArray());
+        return new SpongeLatencyModel(theta[0], theta[1], theta[2], theta[3], Identifiable: true);
+    }
+
+    /// <summary>Fits a model's profiles (one per thread count) on their median latencies.</summary>
+    public static SpongeLatencyModel Fit(IEnumerable<ModelProfile> profiles) =>
+        Fit(profiles.SelectMany(p => p.Latency.Select(l => new LatencySample(l.BatchSize, p.Threads, l.MedianMs))).ToList());
+
+    public double RmsErrorMs(IEnumerable<LatencySample> samples) =>
+        Math.Sqrt(samples.Select(s => Math.Pow(Ms(s.Batch, s.Cores) - s.Ms, 2)).Average());
+
+    /// <summary>Solves the normal equations XᵀX θ = Xᵀy by Gaussian elimination with partial pivoting.</summary>
+    private static double[] LeastSquares(double[][] x, double[] y)
+    {
+        var n = x[0].Length;
+        var a = new double[n, n + 1];
+        for (var r = 0; r < x.Length; r++)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                for (var j = 0; j < n; j++) a[i, j] += x[r][i] * x[r][j];
+                a[i, n] += x[r][i] * y[r];
+            }
+        }
+        for (var col = 0; col < n; col++)
+        {
+            var pivot = col;
+            for (var r = col + 1; r < n; r++) if (Math.Abs(a[r, col]) > Math.Abs(a[pivot, col])) pivot = r;
+            if (Math.Abs(a[pivot, col]) < 1e-12) throw new InvalidDataException("The latency samples do not determine the model (too few distinct batch sizes or core counts).");
+            for (var j = 0; j <= n; j++) (a[col, j], a[pivot, j]) = (a[pivot, j], a[col, j]);
+            for (var r = 0; r < n; r++)
+            {
+                if (r == col) continue;
+                var f = a[r, col] / a[col, col];
+                for (var j = col; j <= n; j++) a[r, j] -= f * a[col, j];
+            }
+        }
+        return Enumerable.Range(0, n).Select(i => a[i, n] / a[i, i]).ToArray();
+    }
+}
