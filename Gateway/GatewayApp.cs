@@ -35,6 +35,7 @@ public static class GatewayApp
         app.MapHealthEndpoints();
         app.MapInferEndpoint();
         app.MapPipelineEndpoints();
+        app.MapPlanEndpoints();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/", () => Results.Redirect("/v1/pipelines"));

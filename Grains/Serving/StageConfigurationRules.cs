@@ -20,9 +20,12 @@ public static class StageConfigurationRules
         {
             var provision = configuration.Models.FirstOrDefault(m => m.Model == model)
                 ?? throw new ArgumentException($"Stage '{stage.Name}' has no provision for model '{model}'.");
-            if (provision.Replicas is < 1 or > MaxReplicas || provision.MaxBatch is < 1 or > MaxBatchLimit)
-                throw new ArgumentException($"Model '{model}': replicas must be 1..{MaxReplicas} and max batch 1..{MaxBatchLimit}.");
+            if (provision.Replicas is < 0 or > MaxReplicas || provision.MaxBatch is < 1 or > MaxBatchLimit)
+                throw new ArgumentException($"Model '{model}': replicas must be 0..{MaxReplicas} and max batch 1..{MaxBatchLimit}.");
         }
+        // A gear may give a model no replicas when its thresholds send it nothing; the stage skips it.
+        if (configuration.Models.All(m => m.Replicas == 0))
+            throw new ArgumentException($"Stage '{stage.Name}' needs at least one replica of some model.");
         var extra = configuration.Models.FirstOrDefault(m => !models.Contains(m.Model));
         if (extra is not null) throw new ArgumentException($"Stage '{stage.Name}' has no model '{extra.Model}'.");
     }

@@ -47,11 +47,14 @@ public sealed class StageGrain : Grain, IStageGrain
         var (definition, configuration, workers) = (_definition, _configuration, _workers);
         var results = new ItemResult[inputs.Length];
         var open = Enumerable.Range(0, inputs.Length).ToList();
-        for (var m = 0; m < definition.Models.Length && open.Count > 0; m++)
+        // Models without replicas in this gear are skipped; the last one with replicas always answers.
+        var lastServed = Array.FindLastIndex(definition.Models, m => workers[m].Length > 0);
+        for (var m = 0; m <= lastServed && open.Count > 0; m++)
         {
             var model = definition.Models[m];
+            if (workers[model].Length == 0) continue;
             var answers = await RunOnReplica(workers[model], open.Select(i => inputs[i]).ToArray(), deadlineUnixMs);
-            var isLast = m == definition.Models.Length - 1;
+            var isLast = m == lastServed;
             var stillOpen = new List<int>();
             for (var j = 0; j < open.Count; j++)
             {

@@ -16,30 +16,33 @@ public sealed class GatewayServer : IAsyncLifetime
     public HttpClient Http { get; private set; } = null!;
     public int MaxInFlight { get; } = 64;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() =>
+        (_app, Http) = await StartAsync("--Gearbox:Gateway:MaxInFlight", MaxInFlight.ToString());
+
+    public async Task DisposeAsync() => await StopAsync(_app, Http);
+
+    /// <summary>Starts a gateway with its embedded silo on free ports; <paramref name="extra"/> adds settings.</summary>
+    public static async Task<(WebApplication App, HttpClient Http)> StartAsync(params string[] extra)
     {
-        var models = ServingModels.Instance;
         var port = FreePort.Next();
-        _app = GatewayApp.Create([
+        var app = GatewayApp.Create([
             "--port", port.ToString(),
-            "--Gearbox:DataDirectory", models.Paths.DataDirectory,
+            "--Gearbox:DataDirectory", ServingModels.Instance.Paths.DataDirectory,
             "--Gearbox:Cluster:SiloPort", FreePort.Next().ToString(),
             "--Gearbox:Cluster:GatewayPort", FreePort.Next().ToString(),
-            "--Gearbox:Gateway:MaxInFlight", MaxInFlight.ToString(),
             "--Logging:LogLevel:Default", "Warning",
+            .. extra,
         ]);
-        await _app.StartAsync();
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+        await app.StartAsync();
+        return (app, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) });
     }
 
-    public async Task DisposeAsync()
+    public static async Task StopAsync(WebApplication? app, HttpClient? http)
     {
-        Http.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        http?.Dispose();
+        if (app is null) return;
+        await app.StopAsync();
+        await app.DisposeAsync();
     }
 }
 

@@ -1,4 +1,6 @@
 using Gearbox.Serving;
+using Gearbox.Storage;
+using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 
 namespace Gearbox.Tests.Serving;
@@ -18,7 +20,8 @@ public sealed class ServingCluster : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddGearboxServing(models.Paths, catalog);
-            silo.AddMemoryGrainStorage("gearbox");
+            silo.AddGearboxStorage(new ConfigurationBuilder().Build()); // in-memory store
+
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -1,5 +1,8 @@
 using Gearbox.Data;
+using Gearbox.Contracts.Profiles;
+using Gearbox.Inference;
 using Gearbox.Models;
+using Gearbox.Profiling;
 
 namespace Gearbox.Tests.Serving;
 
@@ -29,6 +32,18 @@ public sealed class ServingModels
             module.Dispose();
         }
         Store = store;
+        // Quick profiles (few repetitions): enough for the planner and the initial thresholds to work from.
+        var profiles = new ProfileFile(Paths.ProfilesDirectory);
+        foreach (var spec in ModelZoo.All)
+        {
+            using var engine = InferenceEngine.Load(store, spec);
+            var validation = TrainingData.For(spec, Data.Validation, 1000, seed: 2);
+            var pool = validation.Inputs(Enumerable.Range(0, 32).ToArray());
+            var latency = Profiler.MeasureLatency(engine, pool, 32, Profiler.DefaultBatchSizes, warmup: 1, repetitions: 3);
+            var (confidence, correct, fanOut) = Profiler.MeasureValidation(engine, validation);
+            profiles.Save(new ModelProfile(spec.Name, engine.Device, engine.Threads, DateTimeOffset.UtcNow, Data.Hash, latency, confidence, correct, fanOut));
+        }
+        Profiles = profiles;
     }
 
     public static ServingModels Instance => Shared.Value;
@@ -36,4 +51,5 @@ public sealed class ServingModels
     public FashionMnist Data { get; }
     public GearboxPaths Paths { get; }
     public ModelStore Store { get; }
+    public ProfileFile Profiles { get; private set; } = null!;
 }
