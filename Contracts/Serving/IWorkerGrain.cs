@@ -20,7 +20,8 @@ public sealed record WorkerStats(
     [property: Id(7)] double BusyMs,
     [property: Id(8)] int Queued,
     [property: Id(9)] WorkerSettings Settings,
-    [property: Id(10)] string Silo);
+    [property: Id(10)] string Silo,
+    [property: Id(11)] int LargestBatch);
 
 /// <summary>
 /// One replica of one model on one device, key "{pipeline}/{stage}/{model}/{replica}". Items wait in

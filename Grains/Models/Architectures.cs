@@ -48,8 +48,8 @@ internal static class Architectures
         Conv2d(1, 32, 3, padding: 1), BatchNorm2d(32), ReLU(), MaxPool2d(2),
         Conv2d(32, 64, 3, padding: 1), BatchNorm2d(64), ReLU(), MaxPool2d(2),
         Conv2d(64, 64, 3, padding: 1), BatchNorm2d(64), ReLU(),
-        Flatten(), Dropout(0.3),
-        Linear(64 * 7 * 7, 128), ReLU(), Dropout(0.3),
+        Flatten(),
+        Linear(64 * 7 * 7, 128), ReLU(), Dropout(0.25),
         Linear(128, 10)));
 
     public static Module<Tensor, Tensor> GridTiles() => new ImageNetwork("grid-tiles", 56, Sequential(

@@ -4,8 +4,8 @@ namespace Gearbox.Models;
 public static class ModelZoo
 {
     public static readonly ModelSpec Mlp = new("mlp", ModelKind.Classifier, 28, 10, 3, Architectures.Mlp);
-    public static readonly ModelSpec SmallCnn = new("cnn-small", ModelKind.Classifier, 28, 10, 3, Architectures.SmallCnn);
-    public static readonly ModelSpec LargeCnn = new("cnn-large", ModelKind.Classifier, 28, 10, 3, Architectures.LargeCnn);
+    public static readonly ModelSpec SmallCnn = new("cnn-small", ModelKind.Classifier, 28, 10, 4, Architectures.SmallCnn);
+    public static readonly ModelSpec LargeCnn = new("cnn-large", ModelKind.Classifier, 28, 10, 4, Architectures.LargeCnn);
     public static readonly ModelSpec GridTiles = new("grid-tiles", ModelKind.TileDetector, 56, 4, 3, Architectures.GridTiles);
 
     public static IReadOnlyList<ModelSpec> All { get; } = [Mlp, SmallCnn, LargeCnn, GridTiles];

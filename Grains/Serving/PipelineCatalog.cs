@@ -74,6 +74,9 @@ public sealed class PipelineCatalog
                 if (stage.Kind == StageKind.TileSplit && stage.Models.Length != 1) { problem = $"stage '{stage.Name}' splits tiles with one model only"; break; }
             }
         }
+        var shape = string.Join(",", p.Stages!.Select(st => st.Kind));
+        if (problem is null && shape is not ("Cascade" or "TileSplit" or "TileSplit,Cascade"))
+            problem = $"has stages [{shape}]; supported: [Cascade], [TileSplit], [TileSplit, Cascade]";
         if (problem is null && ModelZoo.Get(p.Stages![0].Models[0]).InputSide != p.InputSide)
             problem = $"has inputSide {p.InputSide}, which its first model does not take";
         return problem is null ? p : throw new InvalidDataException($"Pipeline '{p.Name}' {problem}.");

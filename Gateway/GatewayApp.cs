@@ -1,0 +1,46 @@
+using Gearbox.Gateway.Endpoints;
+using Gearbox.Serving;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Metrics;
+using Orleans.Dashboard;
+
+namespace Gearbox.Gateway;
+
+/// <summary>Builds the gateway: Orleans (embedded silo or client), the HTTP endpoints, dashboard and metrics.</summary>
+public static class GatewayApp
+{
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+
+        // --port N [--host ADDRESS]; explicit urls (ASPNETCORE_URLS, --urls) still win.
+        var port = builder.Configuration.GetValue<int?>("port") ?? 8080;
+        var host = builder.Configuration.GetValue<string>("host") ?? "127.0.0.1";
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls($"http://{host}:{port}");
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = Protocol.ProtocolLimits.MaxBodyBytes);
+
+        var gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.AddGearboxOrleans(gateway);
+        builder.Services.TryAddSingleton(_ => PipelineCatalog.Load(builder.Configuration["Gearbox:PipelinesFile"]));
+        builder.Services.AddSingleton(gateway);
+        builder.Services.AddSingleton(new Admission(gateway.MaxInFlight));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(GearboxMetrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddPrometheusExporter());
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthEndpoints();
+        app.MapInferEndpoint();
+        app.MapPipelineEndpoints();
+        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapGet("/", () => Results.Redirect("/v1/pipelines"));
+        app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
+            "Gearbox gateway ({Mode}) on {Urls}: POST /v2/models/{{name}}/infer, GET /v1/pipelines, /dashboard, /metrics",
+            gateway.IsClient ? "Orleans client" : "embedded silo", string.Join(", ", app.Urls)));
+        return app;
+    }
+}

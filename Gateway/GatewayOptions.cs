@@ -1,0 +1,18 @@
+namespace Gearbox.Gateway;
+
+/// <summary>Configuration section "Gearbox:Gateway".</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gearbox:Gateway";
+
+    /// <summary>"embedded" (default): co-host a silo. "client": join the cluster in Gearbox:Cluster as a pure Orleans client.</summary>
+    public string Mode { get; set; } = "embedded";
+
+    /// <summary>Requests in flight above which the gateway answers 503 with Retry-After.</summary>
+    public int MaxInFlight { get; set; } = 2048;
+
+    /// <summary>Seconds a 503 asks clients to wait.</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
+
+    public bool IsClient => string.Equals(Mode, "client", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,30 @@
+using System.Collections.Concurrent;
+using Gearbox.Contracts.Profiles;
+using Gearbox.Inference;
+using Gearbox.Models;
+using Gearbox.Profiling;
+
+namespace Gearbox.Serving;
+
+/// <summary>Per-silo access to trained models and their profiles (one instance, shared by the worker grains).</summary>
+public sealed class ModelRuntime(GearboxPaths paths)
+{
+    private readonly ModelStore _models = new(paths.ModelsDirectory);
+    private readonly ProfileFile _profiles = new(paths.ProfilesDirectory);
+    private readonly ConcurrentDictionary<string, ModelProfile?> _profileCache = new();
+
+    public GearboxPaths Paths { get; } = paths;
+
+    public bool IsReady(string model) => _models.Has(model);
+
+    /// <summary>Loads a fresh engine (weights, device, threads); slow, so callers run it off the Orleans scheduler.</summary>
+    public InferenceEngine CreateEngine(string model, string device, int threads) =>
+        InferenceEngine.Load(_models, ModelZoo.Get(model), device, threads);
+
+    /// <summary>The model's profile, or null when it has not been profiled (./gearbox profile).</summary>
+    public ModelProfile? Profile(string model) => _profileCache.GetOrAdd(model, m =>
+    {
+        try { return _profiles.Has(m) ? _profiles.Load(m) : null; }
+        catch (InvalidDataException) { return null; }
+    });
+}

@@ -1,0 +1,95 @@
+using Gearbox.Contracts.Serving;
+using Orleans.Concurrency;
+
+namespace Gearbox.Serving;
+
+/// <summary>
+/// One stage of one pipeline, key "{pipeline}/{stage}". For a cascade, every item goes to a replica of
+/// the first model; an answer whose confidence reaches that model's threshold is kept, the rest go on
+/// to the next model; the last model always answers. Replicas are picked by least outstanding work.
+/// </summary>
+[Reentrant]
+[CollectionAgeLimit(AlwaysActive = true)]
+public sealed class StageGrain : Grain, IStageGrain
+{
+    private readonly WorkerPicker _picker = new();
+    private readonly Dictionary<string, long> _answeredBy = new(StringComparer.Ordinal);
+    private StageDefinition? _definition;
+    private StageConfiguration? _configuration;
+    private Dictionary<string, string[]> _workers = new(StringComparer.Ordinal);
+    private long _items, _dropped;
+
+    public async Task Configure(StageDefinition definition, StageConfiguration configuration)
+    {
+        StageConfigurationRules.Validate(definition, configuration);
+        var stageKey = this.GetPrimaryKeyString();
+        var workers = configuration.Models.ToDictionary(
+            m => m.Model,
+            m => Enumerable.Range(0, m.Replicas).Select(r => StageConfigurationRules.WorkerKey(stageKey, m.Model, r)).ToArray(),
+            StringComparer.Ordinal);
+        await Task.WhenAll(configuration.Models.SelectMany(m => workers[m.Model].Select(key =>
+            GrainFactory.GetGrain<IWorkerGrain>(key).Configure(new WorkerSettings(m.Model, m.MaxBatch, m.Threads)))));
+
+        // Replicas the new gear no longer has stop receiving items now and retire once their queues drain.
+        var kept = workers.Values.SelectMany(w => w).ToHashSet(StringComparer.Ordinal);
+        foreach (var retired in _workers.Values.SelectMany(w => w).Where(w => !kept.Contains(w)))
+            _ = GrainFactory.GetGrain<IWorkerGrain>(retired).Retire();
+
+        _definition = definition;
+        _configuration = configuration with { Version = (_configuration?.Version ?? 0) + 1 };
+        _workers = workers;
+    }
+
+    public async Task<ItemResult[]> Run(float[][] inputs, double deadlineUnixMs)
+    {
+        if (_definition is null || _configuration is null)
+            throw new StageNotConfiguredException($"Stage '{this.GetPrimaryKeyString()}' has no configuration yet.");
+        var (definition, configuration, workers) = (_definition, _configuration, _workers);
+        var results = new ItemResult[inputs.Length];
+        var open = Enumerable.Range(0, inputs.Length).ToList();
+        for (var m = 0; m < definition.Models.Length && open.Count > 0; m++)
+        {
+            var model = definition.Models[m];
+            var answers = await RunOnReplica(workers[model], open.Select(i => inputs[i]).ToArray(), deadlineUnixMs);
+            var isLast = m == definition.Models.Length - 1;
+            var stillOpen = new List<int>();
+            for (var j = 0; j < open.Count; j++)
+            {
+                var answer = answers[j];
+                if (answer.Status == ItemStatus.Ok && !isLast && answer.Confidence < configuration.Thresholds[m])
+                {
+                    stillOpen.Add(open[j]);
+                    continue;
+                }
+                results[open[j]] = answer;
+                if (answer.Status == ItemStatus.Ok) _answeredBy[model] = _answeredBy.GetValueOrDefault(model) + 1;
+                else _dropped++;
+            }
+            open = stillOpen;
+        }
+        _items += inputs.Length;
+        return results;
+    }
+
+    public async Task<StageSnapshot> GetSnapshot()
+    {
+        if (_definition is null || _configuration is null)
+            throw new StageNotConfiguredException($"Stage '{this.GetPrimaryKeyString()}' has no configuration yet.");
+        var stats = await Task.WhenAll(_workers.Values.SelectMany(w => w).Select(key => GrainFactory.GetGrain<IWorkerGrain>(key).GetStats()));
+        return new StageSnapshot(_definition, _configuration, _items, _dropped, new Dictionary<string, long>(_answeredBy), stats);
+    }
+
+    private async Task<ItemResult[]> RunOnReplica(string[] replicas, float[][] items, double deadlineUnixMs)
+    {
+        var key = _picker.Pick(replicas);
+        _picker.Started(key, items.Length);
+        try
+        {
+            return await GrainFactory.GetGrain<IWorkerGrain>(key).Infer(items, deadlineUnixMs);
+        }
+        finally
+        {
+            _picker.Finished(key, items.Length);
+        }
+    }
+}

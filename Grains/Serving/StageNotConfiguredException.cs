@@ -1,0 +1,5 @@
+namespace Gearbox.Serving;
+
+/// <summary>A stage activation that has not been given its configuration (e.g. recreated after a silo left).</summary>
+[GenerateSerializer, Alias("gearbox.stage-not-configured")]
+public sealed class StageNotConfiguredException(string message) : Exception(message);

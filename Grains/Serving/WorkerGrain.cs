@@ -1,0 +1,165 @@
+using Gearbox.Batching;
+using Gearbox.Contracts.Serving;
+using Gearbox.Inference;
+using Gearbox.Models;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+
+namespace Gearbox.Serving;
+
+/// <summary>
+/// One model replica. Items wait in an earliest-deadline-first queue; one batch runs at a time on the
+/// engine's own thread, sized by <see cref="BatchPolicy"/>; hopeless items are answered at once.
+/// Reentrant, so new items queue up while a batch runs.
+/// </summary>
+[Reentrant]
+[CollectionAgeLimit(AlwaysActive = true)]
+public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, ILogger<WorkerGrain> logger) : Grain, IWorkerGrain
+{
+    private readonly EdfQueue<Pending> _queue = new();
+    private InferenceEngine? _engine;
+    private WorkerSettings? _settings;
+    private LatencyTracker _latency = new(null);
+    private BatchPolicy? _policy;
+    private Task _batching = Task.CompletedTask;
+    private bool _batchLoopRunning;
+    private long _served, _dropped, _batches, _batchItems;
+    private int _largestBatch;
+    private double _queueDelayMs, _busyMs;
+
+    public async Task Configure(WorkerSettings settings)
+    {
+        if (!ModelZoo.TryGet(settings.Model, out var spec))
+            throw new ArgumentException($"Unknown model '{settings.Model}'.");
+        if (settings.MaxBatch < 1 || settings.Threads < 1 || settings.Threads > Environment.ProcessorCount)
+            throw new ArgumentException($"Worker settings out of range: max batch {settings.MaxBatch} (≥1), threads {settings.Threads} (1..{Environment.ProcessorCount}).");
+
+        if (_engine is null || _settings!.Model != settings.Model || _settings.Device != settings.Device)
+        {
+            var previous = _engine;
+            _engine = await Task.Run(() => runtime.CreateEngine(settings.Model, settings.Device, settings.Threads));
+            previous?.Dispose();
+        }
+        else if (_settings.Threads != settings.Threads)
+        {
+            _engine.SetThreads(settings.Threads); // in-place vertical scaling: queue and engine stay
+        }
+        var profile = runtime.Profile(spec.Name);
+        _latency = new LatencyTracker(profile is null ? null : profile.LatencyMs, profile?.Threads ?? 1, settings.Threads);
+        _policy = new BatchPolicy(_latency.EstimateMs, settings.MaxBatch);
+        _settings = settings;
+        logger.LogDebug("Worker {Worker} runs {Model} on {Device}, max batch {MaxBatch}, {Threads} thread(s)",
+            this.GetPrimaryKeyString(), settings.Model, _engine.Device, settings.MaxBatch, settings.Threads);
+    }
+
+    public Task<ItemResult[]> Infer(float[][] inputs, double deadlineUnixMs)
+    {
+        if (_engine is null || _policy is null)
+            throw new InvalidOperationException($"Worker '{this.GetPrimaryKeyString()}' has not been configured.");
+        var size = _engine.Spec.InputSize;
+        var bad = Array.FindIndex(inputs, i => i is null || i.Length != size);
+        if (bad >= 0) throw new ArgumentException($"Item {bad} does not hold {size} values for model '{_engine.Spec.Name}'.");
+
+        var now = UnixClock.NowMs;
+        var pending = new Task<ItemResult>[inputs.Length];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var item = new Pending(inputs[i], now);
+            _queue.Enqueue(item, deadlineUnixMs);
+            pending[i] = item.Done.Task;
+        }
+        if (!_batchLoopRunning)
+        {
+            _batchLoopRunning = true;
+            _batching = RunBatchesAsync();
+        }
+        return Task.WhenAll(pending);
+    }
+
+    public Task<WorkerStats> GetStats() => Task.FromResult(new WorkerStats(
+        this.GetPrimaryKeyString(), _settings?.Model ?? "", _served, _dropped, _batches,
+        _batches == 0 ? 0 : (double)_batchItems / _batches,
+        _served == 0 ? 0 : _queueDelayMs / _served, _busyMs, _queue.Count,
+        _settings ?? new WorkerSettings("", 0), silo.SiloAddress.ToString(), _largestBatch));
+
+    public async Task Retire()
+    {
+        while (_batchLoopRunning) await _batching;
+        DeactivateOnIdle();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _engine?.Dispose();
+        _engine = null;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Runs batches until the queue is empty; at most one of these runs at a time.</summary>
+    private async Task RunBatchesAsync()
+    {
+        try
+        {
+            while (_queue.Count > 0)
+            {
+                var now = UnixClock.NowMs;
+                var decision = _policy!.Decide(_queue.Deadlines, now);
+                var model = _settings!.Model;
+                foreach (var hopeless in _queue.DequeueFront(decision.Drop))
+                {
+                    hopeless.Done.SetResult(ItemResult.Dropped(model));
+                    _dropped++;
+                    GearboxMetrics.Drops.Add(1, new KeyValuePair<string, object?>("model", model));
+                }
+                if (decision.Batch == 0) continue;
+                await RunBatchAsync(_queue.DequeueFront(decision.Batch), now);
+            }
+        }
+        finally
+        {
+            _batchLoopRunning = false;
+        }
+    }
+
+    private async Task RunBatchAsync(List<Pending> batch, double startedAt)
+    {
+        var engine = _engine!;
+        var model = engine.Spec.Name;
+        var tag = new KeyValuePair<string, object?>("model", model);
+        var inputs = new float[batch.Count * engine.Spec.InputSize];
+        for (var i = 0; i < batch.Count; i++) batch[i].Input.CopyTo(inputs, i * engine.Spec.InputSize);
+        try
+        {
+            var output = await engine.InferAsync(inputs, batch.Count);
+            _latency.Observe(batch.Count, output.ComputeMs);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Done.SetResult(new ItemResult(ItemStatus.Ok, output.Labels[i], output.Confidence[i], model, output.TileMask?[i]));
+                var waited = startedAt - batch[i].EnqueuedAt;
+                _queueDelayMs += waited;
+                GearboxMetrics.QueueDelay.Record(waited, tag);
+            }
+            _served += batch.Count;
+            _batches++;
+            _batchItems += batch.Count;
+            _largestBatch = Math.Max(_largestBatch, batch.Count);
+            _busyMs += output.ComputeMs;
+            GearboxMetrics.Served.Add(batch.Count, tag);
+            GearboxMetrics.BatchSize.Record(batch.Count, tag);
+            GearboxMetrics.BatchDuration.Record(output.ComputeMs, tag);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Batch of {Count} failed on worker {Worker}", batch.Count, this.GetPrimaryKeyString());
+            foreach (var item in batch) item.Done.TrySetException(e);
+        }
+    }
+
+    private sealed class Pending(float[] input, double enqueuedAt)
+    {
+        public float[] Input { get; } = input;
+        public double EnqueuedAt { get; } = enqueuedAt;
+        public TaskCompletionSource<ItemResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

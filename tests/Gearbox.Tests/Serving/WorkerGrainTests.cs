@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using Gearbox.Contracts.Serving;
+using Gearbox.Serving;
+
+namespace Gearbox.Tests.Serving;
+
+[Collection("serving")]
+public class WorkerGrainTests(ServingCluster serving)
+{
+    private float[] Image(int i) => serving.Models.Data.Test.ToFloats(i, 1);
+
+    [Fact]
+    public async Task Queued_items_run_earliest_deadline_first()
+    {
+        var worker = serving.Client.GetGrain<IWorkerGrain>($"test/edf/{Guid.NewGuid():N}");
+        await worker.Configure(new WorkerSettings("cnn-large", MaxBatch: 1));
+        var now = UnixClock.NowMs;
+        // Keep the worker busy (batch size 1, earlier deadlines) so the next three are all queued together.
+        var blockers = Enumerable.Range(0, 60).Select(i => worker.Infer([Image(i)], now + 10_000)).ToArray();
+        var finished = new ConcurrentQueue<string>();
+        async Task Track(string name, double deadline)
+        {
+            await worker.Infer([Image(10)], deadline);
+            finished.Enqueue(name);
+        }
+        var late = Track("late", now + 50_000);
+        var early = Track("early", now + 20_000);
+        var middle = Track("middle", now + 30_000);
+
+        await Task.WhenAll([.. blockers, late, early, middle]);
+
+        Assert.Equal(new[] { "early", "middle", "late" }, finished.ToArray());
+    }
+
+    [Fact]
+    public async Task Concurrent_items_are_batched_up_to_the_max_batch()
+    {
+        var worker = serving.Client.GetGrain<IWorkerGrain>($"test/batch/{Guid.NewGuid():N}");
+        await worker.Configure(new WorkerSettings("cnn-small", MaxBatch: 8));
+        var deadline = UnixClock.NowMs + 60_000;
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => worker.Infer([Image(i)], deadline)));
+
+        var stats = await worker.GetStats();
+        Assert.All(answers, a => Assert.Equal(ItemStatus.Ok, Assert.Single(a).Status));
+        Assert.Equal(64, stats.Served);
+        Assert.InRange(stats.LargestBatch, 2, 8);
+        Assert.True(stats.Batches < 64, $"{stats.Batches} batches for 64 items: nothing was batched");
+    }
+
+    [Fact]
+    public async Task Hopeless_items_are_answered_deadline_exceeded_and_the_rest_still_run()
+    {
+        var worker = serving.Client.GetGrain<IWorkerGrain>($"test/drop/{Guid.NewGuid():N}");
+        await worker.Configure(new WorkerSettings("mlp", MaxBatch: 4));
+        var now = UnixClock.NowMs;
+
+        var hopeless = worker.Infer([Image(0), Image(1), Image(2)], now - 5);
+        var fine = worker.Infer([Image(3)], now + 60_000);
+
+        Assert.All(await hopeless, a => Assert.Equal(ItemStatus.DeadlineExceeded, a.Status));
+        Assert.Equal(ItemStatus.Ok, Assert.Single(await fine).Status);
+        var stats = await worker.GetStats();
+        Assert.Equal(3, stats.Dropped);
+        Assert.Equal(1, stats.Served);
+    }
+
+    [Fact]
+    public async Task Threads_change_in_place_without_losing_the_engine_or_counts()
+    {
+        var worker = serving.Client.GetGrain<IWorkerGrain>($"test/scale/{Guid.NewGuid():N}");
+        await worker.Configure(new WorkerSettings("mlp", MaxBatch: 4, Threads: 1));
+        await worker.Infer([Image(0)], UnixClock.NowMs + 60_000);
+
+        await worker.Configure(new WorkerSettings("mlp", MaxBatch: 4, Threads: Environment.ProcessorCount));
+        await worker.Infer([Image(1)], UnixClock.NowMs + 60_000);
+
+        var stats = await worker.GetStats();
+        Assert.Equal(2, stats.Served);
+        Assert.Equal(Environment.ProcessorCount, stats.Settings.Threads);
+    }
+
+    [Fact]
+    public async Task Bad_settings_and_inputs_are_refused_with_a_reason()
+    {
+        var worker = serving.Client.GetGrain<IWorkerGrain>($"test/bad/{Guid.NewGuid():N}");
+        var unknown = await Assert.ThrowsAsync<ArgumentException>(() => worker.Configure(new WorkerSettings("resnet", 4)));
+        Assert.Contains("resnet", unknown.Message);
+        await worker.Configure(new WorkerSettings("mlp", 4));
+        var shape = await Assert.ThrowsAsync<ArgumentException>(() => worker.Infer([new float[10]], UnixClock.NowMs + 1000));
+        Assert.Contains("784", shape.Message);
+    }
+}
