@@ -17,7 +17,7 @@ public static class GatewayApp
         var port = builder.Configuration.GetValue<int?>("port") ?? 8080;
         var host = builder.Configuration.GetValue<string>("host") ?? "127.0.0.1";
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls($"http://{host}:{port}");
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = Protocol.ProtocolLimits.MaxBodyBytes);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 2L * Protocol.ProtocolLimits.MaxBodyBytes); // a backstop: the reader enforces the documented limit
 
         var gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         builder.AddGearboxOrleans(gateway);

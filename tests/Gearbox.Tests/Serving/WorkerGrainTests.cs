@@ -15,8 +15,9 @@ public class WorkerGrainTests(ServingCluster serving)
         var worker = serving.Client.GetGrain<IWorkerGrain>($"test/edf/{Guid.NewGuid():N}");
         await worker.Configure(new WorkerSettings("cnn-large", MaxBatch: 1));
         var now = UnixClock.NowMs;
-        // Keep the worker busy (batch size 1, earlier deadlines) so the next three are all queued together.
-        var blockers = Enumerable.Range(0, 60).Select(i => worker.Infer([Image(i)], now + 10_000)).ToArray();
+        // One call queues 400 items with earlier deadlines; at batch size 1 they keep the worker busy for
+        // hundreds of ms, so the next three are all queued before any of them can run.
+        var blockers = new[] { worker.Infer(Enumerable.Range(0, 400).Select(i => Image(i % 50)).ToArray(), now + 10_000) };
         var finished = new ConcurrentQueue<string>();
         async Task Track(string name, double deadline)
         {
