@@ -51,6 +51,19 @@ public static class EngineBaseline
         return new EngineFigures(new LatencyStats(latencies), throughput, batch, concurrency, items, accuracy);
     }
 
+    /// <summary>The engine's accuracy on exactly the given images (e.g. those the HTTP run had answered), run in batches.</summary>
+    public static async Task<AccuracyScore> ScoreAsync(EnginePipeline engine, BenchImages images, IReadOnlyList<int> indices, int batch)
+    {
+        var accuracy = new AccuracyScore();
+        for (var start = 0; start < indices.Count; start += batch)
+        {
+            var chunk = indices.Skip(start).Take(batch).ToArray();
+            var labels = await engine.RunAsync(chunk.Select(i => images.Floats[i]).ToArray());
+            for (var k = 0; k < chunk.Length; k++) accuracy.Add(labels[k], images.Truths[chunk[k]]);
+        }
+        return accuracy;
+    }
+
     private static float[][] Slice(BenchImages images, int start, int count) =>
         Enumerable.Range(start, count).Select(i => images.Floats[i % images.Count]).ToArray();
 }

@@ -5,18 +5,19 @@ namespace Gearbox.Bench;
 /// <summary>
 /// Reads the cascade thresholds the gateway is serving with (GET /v1/pipelines/{name}), so the engine
 /// baseline runs the same cascade. Tolerant of the snapshot's exact layout: it takes the first
-/// "thresholds" array of the expected length.
+/// "thresholds" member that is either an array of the expected length or an object keyed by the
+/// cascade's model names (every model but the last).
 /// </summary>
 public static class GatewayThresholds
 {
-    public static async Task<double[]?> TryFetchAsync(Uri target, string pipeline, int expected)
+    public static async Task<double[]?> TryFetchAsync(Uri target, string pipeline, IReadOnlyList<string> cascade)
     {
         try
         {
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             var json = await client.GetByteArrayAsync(new Uri(target, $"/v1/pipelines/{Uri.EscapeDataString(pipeline)}"));
             using var document = JsonDocument.Parse(json);
-            return Find(document.RootElement, expected);
+            return Find(document.RootElement, cascade.Take(cascade.Count - 1).ToArray());
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
         {
@@ -24,23 +25,36 @@ public static class GatewayThresholds
         }
     }
 
-    private static double[]? Find(JsonElement element, int expected)
+    private static double[]? Find(JsonElement element, string[] gated)
     {
         if (element.ValueKind == JsonValueKind.Object)
         {
             foreach (var property in element.EnumerateObject())
             {
-                if (property.Name.Equals("thresholds", StringComparison.OrdinalIgnoreCase) && property.Value.ValueKind == JsonValueKind.Array &&
-                    property.Value.GetArrayLength() == expected && property.Value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.Number))
-                    return property.Value.EnumerateArray().Select(v => v.GetDouble()).ToArray();
-                if (Find(property.Value, expected) is { } found) return found;
+                if (property.Name.Equals("thresholds", StringComparison.OrdinalIgnoreCase) && Read(property.Value, gated) is { } thresholds)
+                    return thresholds;
+                if (Find(property.Value, gated) is { } found) return found;
             }
         }
         else if (element.ValueKind == JsonValueKind.Array)
         {
             foreach (var item in element.EnumerateArray())
-                if (Find(item, expected) is { } found) return found;
+                if (Find(item, gated) is { } found) return found;
         }
         return null;
+    }
+
+    private static double[]? Read(JsonElement value, string[] gated)
+    {
+        if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == gated.Length && value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.Number))
+            return value.EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        if (value.ValueKind != JsonValueKind.Object) return null;
+        var byModel = new double[gated.Length];
+        for (var m = 0; m < gated.Length; m++)
+        {
+            if (!value.TryGetProperty(gated[m], out var t) || t.ValueKind != JsonValueKind.Number) return null;
+            byModel[m] = t.GetDouble();
+        }
+        return byModel;
     }
 }

@@ -11,7 +11,8 @@ public sealed record HttpFigures(
     LatencyStats OkLatency,
     double SloAttainment,
     AccuracyScore Accuracy,
-    LatencyStats SendLag)
+    LatencyStats SendLag,
+    int[] AnsweredImages)
 {
     public static HttpFigures From(HttpRunResult run, BenchImages images, double durationSeconds, double sloMs)
     {
@@ -32,6 +33,7 @@ public sealed record HttpFigures(
             new LatencyStats(ok.Select(o => o.LatencyMs)),
             outcomes.Length == 0 ? double.NaN : (double)ok.Count(o => o.LatencyMs <= sloMs) / outcomes.Length,
             accuracy,
-            new LatencyStats(outcomes.Select(o => o.LagMs)));
+            new LatencyStats(outcomes.Select(o => o.LagMs)),
+            ok.Select(o => o.Image).ToArray());
     }
 }

@@ -40,11 +40,12 @@ try
     if (options.EngineBaseline)
     {
         var cascade = pipeline.Stages[^1];
-        var (thresholds, source) = await ResolveThresholdsAsync(options, cascade.Models.Length - 1);
+        var (thresholds, source) = await ResolveThresholdsAsync(options, cascade.Models);
         using var engine = EnginePipeline.Load(pipeline, thresholds, new ModelStore(paths.ModelsDirectory), options.Device, options.EngineThreads);
         var figures = await EngineBaseline.RunAsync(engine, images, options.EngineSamples, options.EngineBatch, options.EngineItems);
         Report.Engine(figures, engine, source, scoredAs);
-        if (http is not null) Report.SideBySide(http, figures, options);
+        if (http is not null)
+            Report.SideBySide(http, figures, await EngineBaseline.ScoreAsync(engine, images, http.AnsweredImages, options.EngineBatch));
     }
     return 0;
 }
@@ -54,11 +55,12 @@ catch (Exception e) when (e is BenchUsageException or DatasetFileException or Mo
     return 1;
 }
 
-static async Task<(double[] Thresholds, string Source)> ResolveThresholdsAsync(BenchOptions options, int needed)
+static async Task<(double[] Thresholds, string Source)> ResolveThresholdsAsync(BenchOptions options, string[] cascade)
 {
+    var needed = cascade.Length - 1;
     if (options.Thresholds is { } given) return (given, "from --thresholds");
     if (needed == 0) return ([], "single model");
-    if (!options.EngineOnly && await GatewayThresholds.TryFetchAsync(options.Target, options.Pipeline, needed) is { } served)
+    if (!options.EngineOnly && await GatewayThresholds.TryFetchAsync(options.Target, options.Pipeline, cascade) is { } served)
         return (served, "as served by the gateway");
     throw new BenchUsageException(
         $"The engine baseline needs the cascade's {needed} thresholds to do the same work as the gateway: pass --thresholds a,b" +
