@@ -16,13 +16,19 @@ public static class GatewayThresholds
         {
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             var json = await client.GetByteArrayAsync(new Uri(target, $"/v1/pipelines/{Uri.EscapeDataString(pipeline)}"));
-            using var document = JsonDocument.Parse(json);
-            return Find(document.RootElement, cascade.Take(cascade.Count - 1).ToArray());
+            return FromSnapshot(json, cascade);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
         {
             return null;
         }
+    }
+
+    /// <summary>The thresholds in a pipeline snapshot's JSON, in cascade order; null when it has none that fit.</summary>
+    public static double[]? FromSnapshot(ReadOnlySpan<byte> json, IReadOnlyList<string> cascade)
+    {
+        using var document = JsonDocument.Parse(json.ToArray());
+        return Find(document.RootElement, cascade.Take(cascade.Count - 1).ToArray());
     }
 
     private static double[]? Find(JsonElement element, string[] gated)
