@@ -37,9 +37,10 @@ public static class ProtocolErrors
     public static ProtocolError TooManyItems(string detail, string? pointer = null) =>
         new(413, "too-many-items", "Too many items", detail, pointer);
 
-    public static ProtocolError BodyTooLarge(long bytes) =>
+    /// <param name="atLeastBytes">A size the body is known to reach (its Content-Length, or what was read before giving up).</param>
+    public static ProtocolError BodyTooLarge(long atLeastBytes) =>
         new(413, "body-too-large", "Request body too large",
-            $"The body has {(bytes > ProtocolLimits.MaxBodyBytes ? bytes.ToString() : "more than " + ProtocolLimits.MaxBodyBytes)} bytes; the limit is {ProtocolLimits.MaxBodyBytes} bytes ({ProtocolLimits.MaxItems} items at most).");
+            $"The body exceeds the limit of {ProtocolLimits.MaxBodyBytes} bytes (it has at least {Math.Max(atLeastBytes, ProtocolLimits.MaxBodyBytes + 1L)}); send at most {ProtocolLimits.MaxItems} items per request.");
 
     /// <summary>For the endpoint: no pipeline or model of that name.</summary>
     public static ProtocolError ModelNotFound(string name, IEnumerable<string> known) =>

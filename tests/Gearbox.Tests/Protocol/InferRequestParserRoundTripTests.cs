@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Gearbox.Contracts.Serving;
 using Gearbox.Data;
@@ -124,29 +123,5 @@ public class InferRequestParserRoundTripTests
         var result = InferRequestParser.Parse(Encoding.UTF8.GetBytes(Uint8(1, side: 56)), grid);
 
         Assert.True(result.IsOk, result.ToString());
-    }
-
-    [Fact]
-    public void Request_of_the_maximum_item_count_parses_well_under_a_millisecond_per_item()
-    {
-        var body = Encoding.UTF8.GetBytes(Uint8(ProtocolLimits.MaxItems, side: 56));
-        // Half a millisecond per 56x56 item (four 28x28 images' worth): an unoptimised Debug build
-        // meets it with room (about 0.3 ms; Release about 0.1 ms). The machine is shared, so the test
-        // keeps the best of up to 20 runs: it asks whether the parser can be this fast, not whether
-        // every run is.
-        var budgetMs = ProtocolLimits.MaxItems * 0.5;
-        for (var run = 0; run < 5; run++) Assert.True(InferRequestParser.Parse(body, 56, "fashion-grid").IsOk); // past tier-0 JIT
-
-        var best = TimeSpan.MaxValue;
-        for (var run = 0; run < 20 && best.TotalMilliseconds >= budgetMs; run++)
-        {
-            var clock = Stopwatch.StartNew();
-            var result = InferRequestParser.Parse(body, 56, "fashion-grid");
-            clock.Stop();
-            Assert.Equal(ProtocolLimits.MaxItems, result.Value!.Count);
-            if (clock.Elapsed < best) best = clock.Elapsed;
-        }
-
-        Assert.True(best.TotalMilliseconds < budgetMs, $"{ProtocolLimits.MaxItems} grid images ({body.Length} bytes) took {best.TotalMilliseconds:F1} ms at best.");
     }
 }

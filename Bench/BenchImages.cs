@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+using Gearbox.Data;
+
+namespace Gearbox.Bench;
+
+/// <summary>
+/// The bench's inputs: real test-split images (or grids built from them), each with its true labels
+/// (one per item, or one per tile with -1 for an empty tile), its floats for the engine and its
+/// infer request body, serialised once so sending allocates nothing per request.
+/// </summary>
+public sealed class BenchImages
+{
+    private BenchImages(int side, float[][] floats, int[][] truths, byte[][] bodies)
+    {
+        Side = side;
+        Floats = floats;
+        Truths = truths;
+        Bodies = bodies;
+    }
+
+    public int Side { get; }
+    public float[][] Floats { get; }
+    public int[][] Truths { get; }
+    public byte[][] Bodies { get; }
+    public int Count => Floats.Length;
+    public int SlotsPerItem => Truths[0].Length;
+
+    public static BenchImages Load(GearboxPaths paths, int inputSide, int count, double sloMs)
+    {
+        var test = DatasetFile.Read(paths.DatasetFile).Test;
+        if (inputSide == GridImages.Side)
+        {
+            var grids = GridImages.Generate(test, count, seed: 3);
+            return Build(GridImages.Side, count, i => grids.Pixels.AsSpan(i * GridImages.Side * GridImages.Side, GridImages.Side * GridImages.Side).ToArray(),
+                i => grids.TileLabels[i], sloMs);
+        }
+        if (inputSide != FashionMnist.Side)
+            throw new InvalidDataException($"No test images of side {inputSide}; pipelines take {FashionMnist.Side} or {GridImages.Side}.");
+        count = Math.Min(count, test.Count);
+        return Build(FashionMnist.Side, count, i => test.Image(i).ToArray(), i => [test.Labels[i]], sloMs);
+    }
+
+    private static BenchImages Build(int side, int count, Func<int, byte[]> pixels, Func<int, int[]> truth, double sloMs)
+    {
+        var floats = new float[count][];
+        var truths = new int[count][];
+        var bodies = new byte[count][];
+        for (var i = 0; i < count; i++)
+        {
+            var image = pixels(i);
+            // Divide like the dataset loader, so the engine baseline sees the floats the gateway decodes.
+            floats[i] = Array.ConvertAll(image, b => b / 255f);
+            truths[i] = truth(i);
+            bodies[i] = Body(image, side, sloMs);
+        }
+        return new BenchImages(side, floats, truths, bodies);
+    }
+
+    private static byte[] Body(byte[] image, int side, double sloMs)
+    {
+        var text = new StringBuilder(image.Length * 4 + 160);
+        text.Append($$"""{"inputs":[{"name":"image","datatype":"UINT8","shape":[1,{{side}},{{side}}],"data":[""");
+        for (var p = 0; p < image.Length; p++)
+        {
+            if (p > 0) text.Append(',');
+            text.Append(image[p]);
+        }
+        text.Append($$$"""]}],"parameters":{"slo_ms":{{{sloMs.ToString(CultureInfo.InvariantCulture)}}}}}""");
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+
+namespace Gearbox.Bench;
+
+/// <summary>The engine's own figures, measured in this run.</summary>
+public sealed record EngineFigures(LatencyStats SingleImage, double MaxThroughput, int Batch, int Concurrency, int ThroughputItems, AccuracyScore Accuracy);
+
+/// <summary>
+/// Measures the in-process pipeline: the latency of one image at a time (no queueing: the low-load
+/// floor) and the most images per second it sustains with batches, several batches in flight so each
+/// model's engine thread stays busy.
+/// </summary>
+public static class EngineBaseline
+{
+    public static async Task<EngineFigures> RunAsync(EnginePipeline engine, BenchImages images, int samples, int batch, int items)
+    {
+        for (var k = 0; k < 20; k++) await engine.RunAsync([images.Floats[k % images.Count]]); // warm up (JIT, allocator)
+        await engine.RunAsync(Slice(images, 0, batch));
+
+        var latencies = new double[samples];
+        for (var k = 0; k < samples; k++)
+        {
+            var input = images.Floats[k % images.Count];
+            var clock = Stopwatch.StartNew();
+            await engine.RunAsync([input]);
+            latencies[k] = clock.Elapsed.TotalMilliseconds;
+        }
+
+        // One batch in flight per engine, so a cascade's models overlap as they would in a served pipeline.
+        var concurrency = Math.Max(1, engine.Engines.Count);
+        var batches = (items + batch - 1) / batch;
+        var next = -1;
+        var accuracy = new AccuracyScore();
+        var gate = new object();
+        var total = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            await Task.Yield();
+            for (var b = Interlocked.Increment(ref next); b < batches; b = Interlocked.Increment(ref next))
+            {
+                var start = b * batch;
+                var count = Math.Min(batch, items - start);
+                var labels = await engine.RunAsync(Slice(images, start, count));
+                lock (gate)
+                {
+                    for (var i = 0; i < count; i++) accuracy.Add(labels[i], images.Truths[(start + i) % images.Count]);
+                }
+            }
+        }));
+        var throughput = items / total.Elapsed.TotalSeconds;
+        return new EngineFigures(new LatencyStats(latencies), throughput, batch, concurrency, items, accuracy);
+    }
+
+    /// <summary>The engine's accuracy on exactly the given images (e.g. those the HTTP run had answered), run in batches.</summary>
+    public static async Task<AccuracyScore> ScoreAsync(EnginePipeline engine, BenchImages images, IReadOnlyList<int> indices, int batch)
+    {
+        var accuracy = new AccuracyScore();
+        for (var start = 0; start < indices.Count; start += batch)
+        {
+            var chunk = indices.Skip(start).Take(batch).ToArray();
+            var labels = await engine.RunAsync(chunk.Select(i => images.Floats[i]).ToArray());
+            for (var k = 0; k < chunk.Length; k++) accuracy.Add(labels[k], images.Truths[chunk[k]]);
+        }
+        return accuracy;
+    }
+
+    private static float[][] Slice(BenchImages images, int start, int count) =>
+        Enumerable.Range(start, count).Select(i => images.Floats[i % images.Count]).ToArray();
+}

@@ -1,0 +1,68 @@
+using Gearbox;
+using Gearbox.Bench;
+using Gearbox.Contracts.Serving;
+using Gearbox.Data;
+using Gearbox.Models;
+using Gearbox.Serving;
+
+if (BenchOptions.WantsHelp(args))
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+
+try
+{
+    var options = BenchOptions.Parse(args);
+    var paths = GearboxPaths.Default();
+    var pipeline = PipelineCatalog.Load().Get(options.Pipeline);
+    var scoredAs = pipeline.Stages[0].Kind == StageKind.TileSplit ? "tiles" : "images";
+    var images = BenchImages.Load(paths, pipeline.InputSide, options.Images, options.SloMs);
+    Console.WriteLine($"{images.Count} test images ({images.Side}x{images.Side}) from {paths.DatasetFile}");
+
+    HttpFigures? http = null;
+    if (!options.EngineOnly)
+    {
+        using var run = new HttpLoadRun(options.Target, options.Pipeline, images, TimeSpan.FromSeconds(options.TimeoutSeconds));
+        var warm = await run.WarmUpAsync(20);
+        if (warm.All(o => o.Status == 0))
+            throw new BenchUsageException($"No gateway answers at {options.Target} ({warm[0].Error}). Start one with './gearbox serve', or use --engine-only.");
+        if (warm.All(o => o.Status == 404))
+            throw new BenchUsageException($"The gateway at {options.Target} does not serve '{options.Pipeline}' (404).");
+        Console.WriteLine($"warm-up: 20 sequential requests, not counted ({warm.Count(o => o.IsOk)} answered 200)");
+        var schedule = PoissonSchedule.OffsetsMs(options.Rate, options.DurationSeconds, options.MaxRequests, options.Seed);
+        Console.WriteLine($"sending {schedule.Length} requests over {options.DurationSeconds} s ...");
+        var result = await run.RunAsync(schedule);
+        http = HttpFigures.From(result, images, options.DurationSeconds, options.SloMs);
+        Report.Http(http, options, scoredAs);
+    }
+
+    if (options.EngineBaseline)
+    {
+        var cascade = pipeline.Stages[^1];
+        var (thresholds, source) = await ResolveThresholdsAsync(options, cascade.Models);
+        using var engine = EnginePipeline.Load(pipeline, thresholds, new ModelStore(paths.ModelsDirectory), options.Device, options.EngineThreads);
+        var figures = await EngineBaseline.RunAsync(engine, images, options.EngineSamples, options.EngineBatch, options.EngineItems);
+        Report.Engine(figures, engine, source, scoredAs);
+        if (http is not null)
+            Report.SideBySide(http, figures, await EngineBaseline.ScoreAsync(engine, images, http.AnsweredImages, options.EngineBatch));
+    }
+    return 0;
+}
+catch (Exception e) when (e is BenchUsageException or DatasetFileException or ModelLoadException or FileNotFoundException or InvalidDataException or KeyNotFoundException or UriFormatException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+
+static async Task<(double[] Thresholds, string Source)> ResolveThresholdsAsync(BenchOptions options, string[] cascade)
+{
+    var needed = cascade.Length - 1;
+    if (options.Thresholds is { } given) return (given, "from --thresholds");
+    if (needed == 0) return ([], "single model");
+    if (!options.EngineOnly && await GatewayThresholds.TryFetchAsync(options.Target, options.Pipeline, cascade) is { } served)
+        return (served, "as served by the gateway");
+    throw new BenchUsageException(
+        $"The engine baseline needs the cascade's {needed} thresholds to do the same work as the gateway: pass --thresholds a,b" +
+        (options.EngineOnly ? "." : $" (the gateway's GET /v1/pipelines/{options.Pipeline} did not give them)."));
+}

@@ -1,0 +1,51 @@
+using Gearbox.Bench;
+
+namespace Gearbox.Tests.Bench;
+
+public class BenchOptionsTests
+{
+    [Fact]
+    public void Defaults_target_the_local_gateway()
+    {
+        var options = BenchOptions.Parse([]);
+
+        Assert.Equal(new Uri("http://127.0.0.1:8080"), options.Target);
+        Assert.Equal("fashion", options.Pipeline);
+        Assert.False(options.EngineBaseline);
+    }
+
+    [Theory]
+    [InlineData("http://localhost:9000")]
+    [InlineData("http://[::1]:8080")]
+    [InlineData("http://127.0.0.2:8080")]
+    public void Loopback_targets_are_accepted(string target) =>
+        Assert.Equal(new Uri(target), BenchOptions.Parse(["--target", target]).Target);
+
+    [Theory]
+    [InlineData("http://10.0.0.5:8080")]
+    [InlineData("http://example.com")]
+    [InlineData("http://0.0.0.0:8080")]
+    public void Other_targets_are_refused(string target) =>
+        Assert.Throws<BenchUsageException>(() => BenchOptions.Parse(["--target", target]));
+
+    [Theory]
+    [InlineData("--rate", "0")]
+    [InlineData("--rate", "fast")]
+    [InlineData("--max-requests", "2.5")]
+    [InlineData("--thresholds", "0.9,1.5")]
+    [InlineData("--bogus", "1")]
+    public void Bad_options_are_refused(string name, string value) =>
+        Assert.Throws<BenchUsageException>(() => BenchOptions.Parse([name, value]));
+
+    [Fact]
+    public void Options_are_read()
+    {
+        var options = BenchOptions.Parse(["--pipeline", "fashion-grid", "--rate", "12.5", "--thresholds", "0.85,0.8", "--engine-only"]);
+
+        Assert.Equal("fashion-grid", options.Pipeline);
+        Assert.Equal(12.5, options.Rate);
+        Assert.Equal([0.85, 0.8], options.Thresholds!);
+        Assert.True(options.EngineOnly);
+        Assert.True(options.EngineBaseline);
+    }
+}
