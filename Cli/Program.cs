@@ -12,7 +12,7 @@ const string usage = """
       profile [--only a,b] [--missing] [--threads N] [--repetitions N] [--warmup N] [--device D]
       plan PIPELINE --slo-ms X --min-accuracy A --devices D [--cost-per-device C] [--max-load N]
                     [--bands N] [--band-factor F] [--json] [--svg PATH] [--no-sim]
-      bench-plan PIPELINE --slo-ms X --min-accuracy A --devices D [--seconds N] [--seed N] [--lookups N]
+      bench-plan PIPELINE --slo-ms X --min-accuracy A --devices D [--seconds N] [--seed N] [--lookups N] [--lagged-monitor]
     Files go to GEARBOX_DATA (default: <checkout>/.data).
     """;
 

@@ -6,7 +6,7 @@ using Gearbox.Planning.Simulation;
 namespace Gearbox.Cli.Commands;
 
 /// <summary>
-/// <c>bench-plan PIPELINE --slo-ms X --min-accuracy A --devices D [--seconds N] [--seed N] [--lookups N]</c>:
+/// <c>bench-plan PIPELINE --slo-ms X --min-accuracy A --devices D [--seconds N] [--seed N] [--lookups N] [--lagged-monitor]</c>:
 /// on one simulated load trace, the device-seconds and SLO attainment of Gearbox's gear plan versus
 /// (a) the largest model alone with just enough replicas per window and (b) one static cascade sized
 /// for the peak; then the planning time with 16 devices and the GetGear lookup latency.
@@ -22,6 +22,7 @@ public static class BenchPlanCommand
         var request = PlanInputs.Request(args, pipeline);
         var seconds = args.Int("seconds", 300, min: 10, max: 86_400);
         var seed = args.Int("seed", 11);
+        var lagged = args.Flag("lagged-monitor");
         var model = PlanInputs.Model(pipeline, paths);
         var planner = new GearPlanner(model);
         var plan = planner.Plan(request);
@@ -34,10 +35,13 @@ public static class BenchPlanCommand
         var arrivals = Arrivals.FromRateCurve(rates, WindowMs, request.SloMs, new Random(seed + 1));
         Console.WriteLine();
         Console.WriteLine($"Trace: {seconds} s of a compressed day with surges, peak {rates.Max():0.#} req/s, mean {rates.Average():0.#} req/s, {arrivals.Count} requests; " +
-                          $"SLO {request.SloMs} ms, accuracy ≥ {request.MinAccuracy:0.###}. Gear per 1 s window from that window's planned rate (an oracle monitor).");
+                          $"SLO {request.SloMs} ms, accuracy ≥ {request.MinAccuracy:0.###}. Gear per 1 s window from " +
+                          (lagged ? "the rate counted in the previous window (a monitor one window behind)." : "that window's planned rate (an oracle monitor; --lagged-monitor for one a window behind)."));
 
-        var gearbox = GearboxRun(model, table, rates, arrivals, request, seed);
-        var largest = LargestAloneRun(model, rates, arrivals, request, seed);
+        // Both adaptive systems decide from the same view of the load; the static one from the trace's peak.
+        var decided = lagged ? ObservedRates(arrivals, rates.Length) : rates;
+        var gearbox = GearboxRun(model, table, decided, arrivals, request, seed);
+        var largest = LargestAloneRun(model, decided, arrivals, request, seed);
         var staticPeak = StaticPeakRun(model, planner, rates, arrivals, request, seed);
         Console.WriteLine($"{"system",-34} {"device-s",10} {"min dev",8} {"max dev",8} {"in SLO",8} {"p99 ms",8} {"dropped",8} {"accuracy",9} {"cost ×",7}");
         foreach (var run in new[] { gearbox, largest, staticPeak })
@@ -73,6 +77,14 @@ public static class BenchPlanCommand
         }
         var result = new PipelineSimulator(model, seed).Run(arrivals, schedule);
         return new SystemRun($"Gearbox plan ({schedule.Count} gear switches)", deviceSeconds * request.CostPerDevice, minDevices, maxDevices, result);
+    }
+
+    /// <summary>What a monitor one window behind sees: window w is served by the gear for the arrivals counted in window w − 1.</summary>
+    private static double[] ObservedRates(List<Arrival> arrivals, int windows)
+    {
+        var counts = new double[windows];
+        foreach (var a in arrivals) counts[Math.Min(windows - 1, (int)(a.AtMs / WindowMs))]++;
+        return [counts[0], .. counts[..^1].Select(c => c * 1000 / WindowMs)];
     }
 
     /// <summary>Baseline (a): only the last (largest) cascade model, replicas re-sized every window to just hold its load.</summary>

@@ -18,7 +18,9 @@ public static class PlanCommand
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static int Run(CliArgs args, GearboxPaths paths)
+    public static int Run(CliArgs args, GearboxPaths paths) => Run(args, paths, Console.Out, Console.Error);
+
+    public static int Run(CliArgs args, GearboxPaths paths, TextWriter output, TextWriter errors)
     {
         var pipeline = PlanInputs.Pipeline(args);
         var request = PlanInputs.Request(args, pipeline);
@@ -32,13 +34,13 @@ public static class PlanCommand
 
         if (args.Flag("json"))
         {
-            Console.WriteLine(JsonSerializer.Serialize(plan, Json));
-            Console.Error.WriteLine($"chart: {svgPath}");
+            output.WriteLine(JsonSerializer.Serialize(plan, Json));
+            errors.WriteLine($"chart: {svgPath}");
         }
         else
         {
-            PlanTable.Print(plan, model, Console.Out);
-            Console.WriteLine($"chart: {svgPath}");
+            PlanTable.Print(plan, model, output);
+            output.WriteLine($"chart: {svgPath}");
         }
         return 0;
     }

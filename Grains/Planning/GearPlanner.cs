@@ -98,7 +98,7 @@ public sealed class GearPlanner
         if (!Holds(LowestLoad)) throw new PlanningImpossibleException(TooTightAtLowLoad(front, request));
         var (lo, hi) = (LowestLoad, 1.0);
         while (Holds(hi) && hi < 1e8) { lo = hi; hi *= 2; }
-        if (hi >= 1e8) return hi;
+        if (hi >= 1e8 && Holds(hi)) return hi;
         while (hi - lo > lo * 1e-3) { var mid = (lo + hi) / 2; if (Holds(mid)) lo = mid; else hi = mid; }
         return lo;
     }

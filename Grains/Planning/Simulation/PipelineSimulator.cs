@@ -113,20 +113,29 @@ internal sealed class Run
 
     private void Submit(int unit, Job job)
     {
-        Worker? target = null;
-        foreach (var worker in _workers[unit])
-        {
-            if (!worker.Active) continue;
-            if (target is null || worker.Outstanding < target.Outstanding) target = worker;
-        }
+        var target = LeastOutstanding(unit, active: true)
+            // An item of a request admitted under an earlier gear, forwarded to a model the new gear
+            // retired: a retiring worker still finishes it (in-flight requests finish under their gear).
+            ?? LeastOutstanding(unit, active: false);
         if (target is null)
         {
-            // The gear gave this model no replica: the item cannot be served.
+            // No worker of this model was ever started: the item cannot be served.
             Drop(job);
             return;
         }
         target.Enqueue(job);
         if (!target.Busy) Start(target);
+    }
+
+    private Worker? LeastOutstanding(int unit, bool active)
+    {
+        Worker? target = null;
+        foreach (var worker in _workers[unit])
+        {
+            if (worker.Active != active) continue;
+            if (target is null || worker.Outstanding < target.Outstanding) target = worker;
+        }
+        return target;
     }
 
     private void Start(Worker worker)

@@ -14,6 +14,11 @@ public class SearchTests
         { "fashion", 25, 0.80, 6 },
         { "grid", 15, 0.70, 5 },
         { "grid", 30, 0.78, 6 },
+        // Tight SLOs, where the p99 path (not only stability) decides the device count.
+        { "fashion", 4, 0.60, 5 },
+        { "fashion", 7, 0.75, 6 },
+        { "grid", 5, 0.70, 5 },
+        { "grid", 8, 0.78, 6 },
     };
 
     private static PipelineModel Small(string kind) =>

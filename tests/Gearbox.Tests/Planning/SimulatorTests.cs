@@ -77,4 +77,19 @@ public class SimulatorTests
         Assert.Equal(0, result.Dropped);
         Assert.InRange(result.Accuracy - model.Estimator.Evaluate(thresholds).Accuracy, -0.02, 0.02);
     }
+
+    [Fact]
+    public void Requests_keep_the_gear_they_arrived_under_and_retired_workers_finish_them()
+    {
+        var model = SyntheticProfiles.Fashion();
+        var everything = new SimulatedGear([CascadeEstimator.ForwardAll, CascadeEstimator.ForwardAll], [1, 1, 1], [8, 8, 8]);
+        var firstOnly = new SimulatedGear([0, 0], [1, 0, 0], [8, 8, 8]);
+        var arrivals = Arrivals.Poisson(200, 2000, 1000, new Random(6));
+        var result = new PipelineSimulator(model).Run(arrivals, [new GearSwitch(0, everything), new GearSwitch(1000, firstOnly)]);
+
+        Assert.Equal(0, result.Dropped);
+        var large = model.Service[2].Ms(1);
+        Assert.All(result.Requests.Where(r => r.ArrivedMs < 1000), r => Assert.True(r.LatencyMs >= large, "went through all three models"));
+        Assert.All(result.Requests.Where(r => r.ArrivedMs >= 1000), r => Assert.True(r.LatencyMs < large, "answered by the first model"));
+    }
 }
