@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text;
+using Gearbox.Contracts.Protocol;
 using Gearbox.Data;
 
 namespace Gearbox.Bench;
@@ -52,21 +52,8 @@ public sealed class BenchImages
             // Divide like the dataset loader, so the engine baseline sees the floats the gateway decodes.
             floats[i] = Array.ConvertAll(image, b => b / 255f);
             truths[i] = truth(i);
-            bodies[i] = Body(image, side, sloMs);
+            bodies[i] = Encoding.UTF8.GetBytes(InferRequestJson.ForImage(image, side, sloMs));
         }
         return new BenchImages(side, floats, truths, bodies);
-    }
-
-    private static byte[] Body(byte[] image, int side, double sloMs)
-    {
-        var text = new StringBuilder(image.Length * 4 + 160);
-        text.Append($$"""{"inputs":[{"name":"image","datatype":"UINT8","shape":[1,{{side}},{{side}}],"data":[""");
-        for (var p = 0; p < image.Length; p++)
-        {
-            if (p > 0) text.Append(',');
-            text.Append(image[p]);
-        }
-        text.Append($$$"""]}],"parameters":{"slo_ms":{{{sloMs.ToString(CultureInfo.InvariantCulture)}}}}}""");
-        return Encoding.UTF8.GetBytes(text.ToString());
     }
 }

@@ -7,7 +7,7 @@ namespace Gearbox.Bench;
 public sealed record BenchOptions(
     Uri Target,
     string Pipeline,
-    double Rate,
+    double[] Rates,
     double DurationSeconds,
     int MaxRequests,
     double SloMs,
@@ -27,7 +27,8 @@ public sealed record BenchOptions(
         gearbox-bench: open-loop load on a Gearbox gateway, optionally beside the engine alone.
           --target URL          gateway base address, loopback only (default http://127.0.0.1:8080)
           --pipeline NAME       pipeline or model to call (default fashion; fashion-grid sends 56x56 grids)
-          --rate R              Poisson arrivals per second (default 50)
+          --rate R[,R2,...]     Poisson arrivals per second (default 50); several rates run one after
+                                another (a sweep) and the report picks the highest that held the SLO
           --duration S          seconds of arrivals (default 10)
           --max-requests N      hard cap on requests sent (default 100000)
           --slo MS              parameters.slo_ms sent with every request (default 50)
@@ -88,7 +89,7 @@ public sealed record BenchOptions(
         return new BenchOptions(
             target,
             Text("pipeline") ?? "fashion",
-            Number("rate", 50, 0.01, 100_000),
+            ParseRates(Text("rate")),
             Number("duration", 10, 0.1, 3600),
             Integer("max-requests", 100_000, 1, 10_000_000),
             Number("slo", 50, 0.001, 60_000),
@@ -103,6 +104,14 @@ public sealed record BenchOptions(
             Integer("engine-items", 3000, 1, 1_000_000),
             Integer("engine-threads", Environment.ProcessorCount, 1, Environment.ProcessorCount),
             Text("device"));
+    }
+
+    private static double[] ParseRates(string? text)
+    {
+        if (text is null) return [50];
+        var rates = text.Split(',').Select(r => double.TryParse(r, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v is >= 0.01 and <= 100_000
+            ? v : throw new BenchUsageException($"--rate must be numbers in [0.01, 100000] separated by commas, not '{text}'.")).ToArray();
+        return rates.Order().ToArray();
     }
 
     public static bool WantsHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "help");

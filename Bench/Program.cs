@@ -20,7 +20,7 @@ try
     var images = BenchImages.Load(paths, pipeline.InputSide, options.Images, options.SloMs);
     Console.WriteLine($"{images.Count} test images ({images.Side}x{images.Side}) from {paths.DatasetFile}");
 
-    HttpFigures? http = null;
+    var runs = new List<HttpFigures>();
     if (!options.EngineOnly)
     {
         using var run = new HttpLoadRun(options.Target, options.Pipeline, images, TimeSpan.FromSeconds(options.TimeoutSeconds));
@@ -30,11 +30,16 @@ try
         if (warm.All(o => o.Status == 404))
             throw new BenchUsageException($"The gateway at {options.Target} does not serve '{options.Pipeline}' (404).");
         Console.WriteLine($"warm-up: 20 sequential requests, not counted ({warm.Count(o => o.IsOk)} answered 200)");
-        var schedule = PoissonSchedule.OffsetsMs(options.Rate, options.DurationSeconds, options.MaxRequests, options.Seed);
-        Console.WriteLine($"sending {schedule.Length} requests over {options.DurationSeconds} s ...");
-        var result = await run.RunAsync(schedule);
-        http = HttpFigures.From(result, images, options.DurationSeconds, options.SloMs);
-        Report.Http(http, options, scoredAs);
+        foreach (var rate in options.Rates)
+        {
+            if (runs.Count > 0) await Task.Delay(TimeSpan.FromSeconds(2)); // let the previous run's backlog clear
+            var schedule = PoissonSchedule.OffsetsMs(rate, options.DurationSeconds, options.MaxRequests, options.Seed);
+            Console.WriteLine($"sending {schedule.Length} requests over {options.DurationSeconds} s at {rate}/s ...");
+            var figures = HttpFigures.From(await run.RunAsync(schedule), images, options.DurationSeconds, options.SloMs);
+            Report.Http(figures, options, rate, scoredAs);
+            runs.Add(figures);
+        }
+        if (runs.Count > 1) Report.Sweep(runs, options.SloMs);
     }
 
     if (options.EngineBaseline)
@@ -44,8 +49,11 @@ try
         using var engine = EnginePipeline.Load(pipeline, thresholds, new ModelStore(paths.ModelsDirectory), options.Device, options.EngineThreads);
         var figures = await EngineBaseline.RunAsync(engine, images, options.EngineSamples, options.EngineBatch, options.EngineItems);
         Report.Engine(figures, engine, source, scoredAs);
-        if (http is not null)
-            Report.SideBySide(http, figures, await EngineBaseline.ScoreAsync(engine, images, http.AnsweredImages, options.EngineBatch));
+        if (runs.Count > 0)
+        {
+            var lowest = runs[0];
+            Report.SideBySide(lowest, SweepPeak.Find(runs), SweepPeak.Saturated(runs), figures, await EngineBaseline.ScoreAsync(engine, images, lowest.AnsweredImages, options.EngineBatch));
+        }
     }
     return 0;
 }

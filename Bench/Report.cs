@@ -7,10 +7,10 @@ public static class Report
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static void Http(HttpFigures h, BenchOptions o, string scoredAs)
+    public static void Http(HttpFigures h, BenchOptions o, double rate, string scoredAs)
     {
         Console.WriteLine();
-        Console.WriteLine($"HTTP  {o.Target} pipeline '{o.Pipeline}', Poisson {o.Rate.ToString(Invariant)}/s for {o.DurationSeconds.ToString(Invariant)} s, slo_ms {o.SloMs.ToString(Invariant)}");
+        Console.WriteLine($"HTTP  {o.Target} pipeline '{o.Pipeline}', Poisson {rate.ToString(Invariant)}/s for {o.DurationSeconds.ToString(Invariant)} s, slo_ms {o.SloMs.ToString(Invariant)}");
         Console.WriteLine($"  sent            {h.Sent} requests (offered {F(h.OfferedRate, 1)}/s)");
         Console.WriteLine($"  served (200)    {h.Ok}  = {F(h.ServedRate, 1)}/s over the run's wall time");
         Console.WriteLine($"  drops (504)     {h.Drops}");
@@ -33,24 +33,42 @@ public static class Report
         Console.WriteLine($"  accuracy        {P(e.Accuracy.Accuracy)} ({e.Accuracy.Correct}/{e.Accuracy.Slots} {scoredAs})");
     }
 
-    public static void SideBySide(HttpFigures h, EngineFigures e, AccuracyScore engineOnSameImages)
+    public static void Sweep(IReadOnlyList<HttpFigures> runs, double sloMs)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"SWEEP  (SLO attainment: share of sent requests answered 200 within {sloMs.ToString(Invariant)} ms)");
+        Console.WriteLine($"{"offered /s",12}{"served /s",12}{"drops",8}{"errors",8}{"p50 ms",9}{"p99 ms",9}{"SLO att.",10}");
+        foreach (var h in runs)
+            Console.WriteLine($"{F(h.OfferedRate, 1),12}{F(h.ServedRate, 1),12}{h.Drops,8}{h.OtherErrors.Values.Sum(),8}{F(h.OkLatency.P50),9}{F(h.OkLatency.P99),9}{P(h.SloAttainment),10}");
+        var peak = SweepPeak.Find(runs);
+        Console.WriteLine(peak is null
+            ? $"  no rate held {P(SweepPeak.MinAttainment)} SLO attainment: lower the rates."
+            : $"  peak goodput holding the SLO ({P(SweepPeak.MinAttainment)}+ attainment): {F(peak.ServedRate, 1)}/s at {F(peak.OfferedRate, 1)}/s offered");
+    }
+
+    /// <param name="lowest">The lowest-rate run: its latency is the low-load figure.</param>
+    /// <param name="peak">The highest served rate that held the SLO, when the runs found one.</param>
+    /// <param name="saturated">Some run did not hold the SLO, so the peak is bracketed from above.</param>
+    public static void SideBySide(HttpFigures lowest, HttpFigures? peak, bool saturated, EngineFigures e, AccuracyScore engineOnSameImages)
     {
         Console.WriteLine();
         Console.WriteLine($"{"",-22}{"HTTP+Orleans",14}{"engine alone",14}");
-        Console.WriteLine($"{"p50 latency ms",-22}{F(h.OkLatency.P50),14}{F(e.SingleImage.P50),14}");
-        Console.WriteLine($"{"p95 latency ms",-22}{F(h.OkLatency.P95),14}{F(e.SingleImage.P95),14}");
-        Console.WriteLine($"{"p99 latency ms",-22}{F(h.OkLatency.P99),14}{F(e.SingleImage.P99),14}");
-        Console.WriteLine($"{"throughput /s",-22}{F(h.ServedRate, 1),14}{F(e.MaxThroughput, 1),14}");
-        Console.WriteLine($"{"accuracy, same images",-22}{P(h.Accuracy.Accuracy),14}{P(engineOnSameImages.Accuracy),14}   ({h.Accuracy.Slots} answered by HTTP; the engine run on exactly those)");
+        Console.WriteLine($"{"p50 latency ms",-22}{F(lowest.OkLatency.P50),14}{F(e.SingleImage.P50),14}   (HTTP at {F(lowest.OfferedRate, 1)}/s offered)");
+        Console.WriteLine($"{"p95 latency ms",-22}{F(lowest.OkLatency.P95),14}{F(e.SingleImage.P95),14}");
+        Console.WriteLine($"{"p99 latency ms",-22}{F(lowest.OkLatency.P99),14}{F(e.SingleImage.P99),14}");
+        var served = peak ?? lowest;
+        Console.WriteLine($"{"throughput /s",-22}{F(served.ServedRate, 1),14}{F(e.MaxThroughput, 1),14}   (HTTP: {(peak is null ? "served at the lowest rate" : "peak goodput holding the SLO")})");
+        Console.WriteLine($"{"accuracy, same images",-22}{P(lowest.Accuracy.Accuracy),14}{P(engineOnSameImages.Accuracy),14}   ({lowest.Accuracy.Slots} answered by HTTP at the lowest rate; the engine run on exactly those)");
         Console.WriteLine();
-        Console.WriteLine($"  p50 HTTP − p50 engine          {F(h.OkLatency.P50 - e.SingleImage.P50)} ms   (target ≤ 1 ms at low load)");
-        Console.WriteLine($"  HTTP throughput / engine max   {F(h.ServedRate / e.MaxThroughput)}     (target ≥ 0.90 at saturation)");
+        Console.WriteLine($"  p50 HTTP − p50 engine          {F(lowest.OkLatency.P50 - e.SingleImage.P50)} ms   (target ≤ 1 ms at low load)");
+        Console.WriteLine($"  HTTP throughput / engine max   {F(served.ServedRate / e.MaxThroughput)}     (target ≥ 0.90 at saturation)");
         // Say which reading each ratio deserves in this run, rather than let a number pose as the other.
-        // Saturated: the gateway served clearly less than was offered (drops alone can be noise at low load).
-        var saturated = h.ServedRate < 0.9 * h.OfferedRate;
-        Console.WriteLine(saturated
-            ? $"  this run was saturated (served {F(h.ServedRate, 1)}/s of {F(h.OfferedRate, 1)}/s offered, {h.Drops} drops): the throughput ratio is the saturation figure; the latency gap is not a low-load one."
-            : $"  this run was not saturated (served ≈ offered {F(h.OfferedRate, 1)}/s): the latency gap is the low-load figure; the throughput ratio only shows the offered load — rerun with --rate above {F(e.MaxThroughput, 0)} for saturation.");
+        if (lowest.ServedRate < 0.9 * lowest.OfferedRate)
+            Console.WriteLine($"  the lowest rate was already saturated (served {F(lowest.ServedRate, 1)}/s of {F(lowest.OfferedRate, 1)}/s offered): the latency gap is not a low-load figure.");
+        if (!saturated)
+            Console.WriteLine($"  every run held the SLO: the throughput ratio only shows the offered load, a lower bound — sweep higher rates (--rate a,b,c) to find the peak.");
+        else if (peak is null)
+            Console.WriteLine($"  no run held the SLO: the throughput ratio shows what was served overloaded — add lower rates to the sweep.");
     }
 
     private static string F(double value, int decimals = 2) =>

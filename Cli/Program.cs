@@ -13,6 +13,8 @@ const string usage = """
       plan PIPELINE --slo-ms X --min-accuracy A --devices D [--cost-per-device C] [--max-load N]
                     [--bands N] [--band-factor F] [--json] [--svg PATH] [--no-sim]
       bench-plan PIPELINE --slo-ms X --min-accuracy A --devices D [--seconds N] [--seed N] [--lookups N] [--lagged-monitor]
+      example [PIPELINE] [--index N] [--slo-ms X]   an infer request body for one test image (stdout),
+                    its true label(s) on stderr
     Files go to GEARBOX_DATA (default: <checkout>/.data).
     """;
 
@@ -33,6 +35,7 @@ try
         "profile" => ProfileCommand.Run(rest, paths),
         "plan" => PlanCommand.Run(rest, paths),
         "bench-plan" => BenchPlanCommand.Run(rest, paths),
+        "example" => ExampleCommand.Run(rest, paths),
         _ => throw new UsageException($"Unknown command '{args[0]}'.\n{usage}"),
     };
 }

@@ -11,7 +11,8 @@ public static class GatewayApp
 {
     public static WebApplication Create(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json sits beside the binaries; ./gearbox serve runs from the checkout's root.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
         // --port N [--host ADDRESS]; explicit urls (ASPNETCORE_URLS, --urls) still win.
         var port = builder.Configuration.GetValue<int?>("port") ?? 8080;
@@ -24,6 +25,7 @@ public static class GatewayApp
         builder.Services.TryAddSingleton(_ => PipelineCatalog.Load(builder.Configuration["Gearbox:PipelinesFile"]));
         builder.Services.AddSingleton(gateway);
         builder.Services.AddSingleton(new Admission(gateway.MaxInFlight));
+        builder.Services.AddHostedService<PipelineWarmUp>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(GearboxMetrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")

@@ -14,5 +14,8 @@ public sealed class GatewayOptions
     /// <summary>Seconds a 503 asks clients to wait.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
 
+    /// <summary>Load the declared pipelines' models right after start-up instead of on their first request.</summary>
+    public bool WarmUp { get; set; } = true;
+
     public bool IsClient => string.Equals(Mode, "client", StringComparison.OrdinalIgnoreCase);
 }

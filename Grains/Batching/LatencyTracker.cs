@@ -4,10 +4,15 @@ namespace Gearbox.Batching;
 /// A worker's latency model l(b): seeded from the model's profile when there is one, then corrected
 /// by what the worker measures (an exponential average per power-of-two batch bucket), so the batcher
 /// follows the machine it actually runs on. Without either, a cautious linear guess.
+/// One measurement moves the estimate only part of the way, and one far off counts as at most
+/// <see cref="OutlierFactor"/> times the current estimate: a single slow batch (a cold start, a GC
+/// pause) must not make every later item look hopeless, because a worker that drops everything
+/// measures nothing more and would never recover.
 /// </summary>
 public sealed class LatencyTracker
 {
     private const double Smoothing = 0.2;
+    public const double OutlierFactor = 4;
     private readonly Func<int, double>? _profile;
     private readonly double[] _observed = new double[16];
     private readonly double _threadsScale;
@@ -33,8 +38,10 @@ public sealed class LatencyTracker
     public void Observe(int batch, double milliseconds)
     {
         var bucket = Bucket(batch);
-        var normalised = milliseconds * (1 << bucket) / batch;
-        _observed[bucket] = _observed[bucket] <= 0 ? normalised : (1 - Smoothing) * _observed[bucket] + Smoothing * normalised;
+        var bucketSize = 1 << bucket;
+        var current = EstimateMs(bucketSize);
+        var normalised = Math.Clamp(milliseconds * bucketSize / batch, current / OutlierFactor, current * OutlierFactor);
+        _observed[bucket] = (1 - Smoothing) * current + Smoothing * normalised;
     }
 
     private static int Bucket(int batch) => Math.Clamp((int)Math.Floor(Math.Log2(Math.Max(1, batch))), 0, 15);

@@ -65,6 +65,15 @@ public sealed class InferenceEngine : IDisposable
 
     public InferenceOutput Infer(float[] inputs, int count) => InferAsync(inputs, count).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Runs blank batches once, so the first real request does not pay for libtorch's lazy set-up (tens
+    /// of milliseconds); that would miss its deadline and skew the worker's latency estimate.
+    /// </summary>
+    public void WarmUp(int largestBatch = 8)
+    {
+        for (var batch = 1; batch <= largestBatch; batch *= 2) Infer(new float[batch * Spec.InputSize], batch);
+    }
+
     private void Run()
     {
         var applied = 0;

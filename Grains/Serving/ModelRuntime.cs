@@ -17,9 +17,21 @@ public sealed class ModelRuntime(GearboxPaths paths)
 
     public bool IsReady(string model) => _models.Has(model);
 
-    /// <summary>Loads a fresh engine (weights, device, threads); slow, so callers run it off the Orleans scheduler.</summary>
-    public InferenceEngine CreateEngine(string model, string device, int threads) =>
-        InferenceEngine.Load(_models, ModelZoo.Get(model), device, threads);
+    /// <summary>Loads a fresh, warmed-up engine (weights, device, threads); slow, so callers run it off the Orleans scheduler.</summary>
+    public InferenceEngine CreateEngine(string model, string device, int threads)
+    {
+        var engine = InferenceEngine.Load(_models, ModelZoo.Get(model), device, threads);
+        try
+        {
+            engine.WarmUp();
+            return engine;
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>The model's profile, or null when it has not been profiled (./gearbox profile).</summary>
     public ModelProfile? Profile(string model) => _profileCache.GetOrAdd(model, m =>

@@ -31,6 +31,7 @@ public class BenchOptionsTests
     [Theory]
     [InlineData("--rate", "0")]
     [InlineData("--rate", "fast")]
+    [InlineData("--rate", "100,,200")]
     [InlineData("--max-requests", "2.5")]
     [InlineData("--thresholds", "0.9,1.5")]
     [InlineData("--bogus", "1")]
@@ -43,9 +44,13 @@ public class BenchOptionsTests
         var options = BenchOptions.Parse(["--pipeline", "fashion-grid", "--rate", "12.5", "--thresholds", "0.85,0.8", "--engine-only"]);
 
         Assert.Equal("fashion-grid", options.Pipeline);
-        Assert.Equal(12.5, options.Rate);
+        Assert.Equal([12.5], options.Rates);
         Assert.Equal([0.85, 0.8], options.Thresholds!);
         Assert.True(options.EngineOnly);
         Assert.True(options.EngineBaseline);
     }
+
+    [Fact]
+    public void A_rate_list_is_a_sweep_run_from_low_to_high() =>
+        Assert.Equal([500, 1000, 2000], BenchOptions.Parse(["--rate", "2000,500,1000"]).Rates);
 }

@@ -45,11 +45,25 @@ public class BatchingPolicyTests
     {
         var tracker = new LatencyTracker(b => 10.0 * b);
         Assert.Equal(40, tracker.EstimateMs(4));
-        tracker.Observe(4, 8);
-        Assert.Equal(8, tracker.EstimateMs(4));
-        tracker.Observe(4, 18);
-        Assert.Equal(10, tracker.EstimateMs(4), 6); // 0.8 * 8 + 0.2 * 18
+        tracker.Observe(4, 30);
+        Assert.Equal(38, tracker.EstimateMs(4), 6); // 0.8 * 40 + 0.2 * 30
+        tracker.Observe(4, 48);
+        Assert.Equal(40, tracker.EstimateMs(4), 6); // 0.8 * 38 + 0.2 * 48
         Assert.Equal(10, tracker.EstimateMs(1)); // other buckets keep the profile
+        for (var k = 0; k < 100; k++) tracker.Observe(4, 8);
+        Assert.Equal(8, tracker.EstimateMs(4), 3); // a lasting change is followed all the way
+    }
+
+    [Fact]
+    public void One_slow_batch_does_not_make_every_later_item_hopeless()
+    {
+        // A cold start once took 80 ms for a model profiled at 0.2 ms: with a 50 ms budget the next
+        // single item must still run, not be dropped (a worker that drops everything never measures again).
+        var tracker = new LatencyTracker(b => 0.2 * b);
+        tracker.Observe(1, 80);
+        Assert.True(tracker.EstimateMs(1) < 1, $"estimate {tracker.EstimateMs(1)} ms after one outlier");
+        var policy = new BatchPolicy(tracker.EstimateMs, maxBatch: 8);
+        Assert.Equal(new BatchDecision(0, 1), policy.Decide([50.0], now: 0));
     }
 
     [Fact]
