@@ -24,6 +24,7 @@ public static class GatewayApp
         builder.AddGearboxOrleans(gateway);
         builder.Services.TryAddSingleton(_ => PipelineCatalog.Load(builder.Configuration["Gearbox:PipelinesFile"]));
         builder.Services.AddSingleton(gateway);
+        builder.Services.AddSingleton<PipelineReferences>();
         builder.Services.AddSingleton(new Admission(gateway.MaxInFlight));
         builder.Services.AddHostedService<PipelineWarmUp>();
         builder.Services.AddProblemDetails();

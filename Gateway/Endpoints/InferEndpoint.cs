@@ -13,7 +13,7 @@ public static class InferEndpoint
         app.MapPost("/v2/models/{name}/infer", Infer);
 
     private static async Task<IResult> Infer(
-        string name, HttpContext http, PipelineCatalog catalog, IGrainFactory grains, Admission admission, GatewayOptions options)
+        string name, HttpContext http, PipelineCatalog catalog, PipelineReferences pipelines, Admission admission, GatewayOptions options)
     {
         var arrival = UnixClock.NowMs;
         if (!catalog.TryGet(name, out var pipeline))
@@ -32,7 +32,7 @@ public static class InferEndpoint
                 return Answer(http, name, "dropped", arrival, ProtocolErrors.DeadlineExceeded(
                     $"The request was sent {deadline.Value.SpentBeforeArrivalMs:F0} ms before it arrived; its SLO of {deadline.Value.SloMs} ms had already passed."));
 
-            var results = await grains.GetGrain<IPipelineGrain>(name).Infer(request.Items, deadline.Value.DeadlineUnixMs);
+            var results = await pipelines.Get(name).Infer(request.Items, deadline.Value.DeadlineUnixMs);
             var dropped = results.Count(r => r.Status != ItemStatus.Ok);
             if (dropped > 0)
                 return Answer(http, name, "dropped", arrival, ProtocolErrors.DeadlineExceeded(

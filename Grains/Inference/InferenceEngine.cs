@@ -30,7 +30,7 @@ public sealed class InferenceEngine : IDisposable
         _module.to(_device);
         _module.eval();
         SetThreads(threads);
-        _thread = new Thread(Run) { IsBackground = true, Name = $"gearbox-engine-{spec.Name}" };
+        _thread = new Thread(Run) { IsBackground = true, Name = $"gbx-{spec.Name}" }; // short: Linux shows 15 characters of a thread's name (top -H)
         _thread.Start();
     }
 

@@ -13,11 +13,15 @@ public static class OutputDecoder
         if (kind == ModelKind.Classifier)
         {
             var (values, indexes) = softmax(logits, 1).max(1);
-            var labels = indexes.data<long>().Select(i => (int)i).ToArray();
-            return new InferenceOutput(labels, values.data<float>().ToArray(), null, computeMs);
+            // Accessors hold native handles: released here, not by the finalizer.
+            using var labelData = indexes.data<long>();
+            using var confidenceData = values.data<float>();
+            var labels = labelData.Select(i => (int)i).ToArray();
+            return new InferenceOutput(labels, confidenceData.ToArray(), null, computeMs);
         }
 
-        var probabilities = sigmoid(logits).data<float>().ToArray();
+        using var probabilityData = sigmoid(logits).data<float>();
+        var probabilities = probabilityData.ToArray();
         var tiles = (int)logits.shape[1];
         var mask = new bool[count][];
         var occupied = new int[count];

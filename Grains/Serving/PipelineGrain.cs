@@ -14,6 +14,7 @@ public sealed class PipelineGrain(PipelineCatalog catalog, InitialConfigurations
 {
     private PipelineDefinition _definition = null!;
     private readonly Dictionary<string, StageConfiguration> _configurations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IStageGrain> _stages = new(StringComparer.Ordinal); // resolving a reference by key is not free
     private long _requests, _items, _dropped;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -59,7 +60,12 @@ public sealed class PipelineGrain(PipelineCatalog catalog, InitialConfigurations
     private Task ConfigureStages() =>
         Task.WhenAll(_definition.Stages.Select(s => Stage(s.Name).Configure(s, _configurations[s.Name])));
 
-    private IStageGrain Stage(string name) => GrainFactory.GetGrain<IStageGrain>($"{_definition.Name}/{name}");
+    private IStageGrain Stage(string name)
+    {
+        if (!_stages.TryGetValue(name, out var stage))
+            _stages[name] = stage = GrainFactory.GetGrain<IStageGrain>($"{_definition.Name}/{name}");
+        return stage;
+    }
 
     private async Task<PipelineItem[]> Run(float[][] inputs, double deadline)
     {

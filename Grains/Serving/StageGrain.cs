@@ -14,6 +14,8 @@ public sealed class StageGrain : Grain, IStageGrain
 {
     private readonly WorkerPicker _picker = new();
     private readonly Dictionary<string, long> _answeredBy = new(StringComparer.Ordinal);
+    // Grain references are cached: resolving one by key reflects over the interface each time (a few % of CPU at load).
+    private readonly Dictionary<string, IWorkerGrain> _references = new(StringComparer.Ordinal);
     private StageDefinition? _definition;
     private StageConfiguration? _configuration;
     private Dictionary<string, string[]> _workers = new(StringComparer.Ordinal);
@@ -28,12 +30,12 @@ public sealed class StageGrain : Grain, IStageGrain
             m => Enumerable.Range(0, m.Replicas).Select(r => StageConfigurationRules.WorkerKey(stageKey, m.Model, r)).ToArray(),
             StringComparer.Ordinal);
         await Task.WhenAll(configuration.Models.SelectMany(m => workers[m.Model].Select(key =>
-            GrainFactory.GetGrain<IWorkerGrain>(key).Configure(new WorkerSettings(m.Model, m.MaxBatch, m.Threads)))));
+            Worker(key).Configure(new WorkerSettings(m.Model, m.MaxBatch, m.Threads)))));
 
         // Replicas the new gear no longer has stop receiving items now and retire once their queues drain.
         var kept = workers.Values.SelectMany(w => w).ToHashSet(StringComparer.Ordinal);
         foreach (var retired in _workers.Values.SelectMany(w => w).Where(w => !kept.Contains(w)))
-            _ = GrainFactory.GetGrain<IWorkerGrain>(retired).Retire();
+            _ = Worker(retired).Retire();
 
         _definition = definition;
         _configuration = configuration with { Version = (_configuration?.Version ?? 0) + 1 };
@@ -78,8 +80,15 @@ public sealed class StageGrain : Grain, IStageGrain
     {
         if (_definition is null || _configuration is null)
             throw new StageNotConfiguredException($"Stage '{this.GetPrimaryKeyString()}' has no configuration yet.");
-        var stats = await Task.WhenAll(_workers.Values.SelectMany(w => w).Select(key => GrainFactory.GetGrain<IWorkerGrain>(key).GetStats()));
+        var stats = await Task.WhenAll(_workers.Values.SelectMany(w => w).Select(key => Worker(key).GetStats()));
         return new StageSnapshot(_definition, _configuration, _items, _dropped, new Dictionary<string, long>(_answeredBy), stats);
+    }
+
+    private IWorkerGrain Worker(string key)
+    {
+        if (!_references.TryGetValue(key, out var worker))
+            _references[key] = worker = GrainFactory.GetGrain<IWorkerGrain>(key);
+        return worker;
     }
 
     private async Task<ItemResult[]> RunOnReplica(string[] replicas, float[][] items, double deadlineUnixMs)
@@ -88,7 +97,7 @@ public sealed class StageGrain : Grain, IStageGrain
         _picker.Started(key, items.Length);
         try
         {
-            return await GrainFactory.GetGrain<IWorkerGrain>(key).Infer(items, deadlineUnixMs);
+            return await Worker(key).Infer(items, deadlineUnixMs);
         }
         finally
         {
