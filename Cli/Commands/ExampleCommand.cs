@@ -1,5 +1,6 @@
 using Gearbox.Contracts.Protocol;
 using Gearbox.Data;
+using Gearbox.Serving;
 
 namespace Gearbox.Cli.Commands;
 
@@ -12,10 +13,13 @@ public static class ExampleCommand
 {
     public static int Run(CliArgs args, GearboxPaths paths)
     {
-        var pipeline = args.Positional.FirstOrDefault() ?? "fashion";
+        var name = args.Positional.FirstOrDefault() ?? "fashion";
+        var catalog = PipelineCatalog.Load();
+        if (!catalog.TryGet(name, out var pipeline))
+            throw new UsageException($"No pipeline or model named '{name}'; there are: {string.Join(", ", catalog.All.Select(p => p.Name))}.");
         var test = DatasetFile.Read(paths.DatasetFile).Test;
         double? slo = args.String("slo-ms") is null ? null : args.Double("slo-ms", 50, 0.001, 60_000);
-        var grid = pipeline == "fashion-grid" || pipeline == "grid-tiles";
+        var grid = pipeline.InputSide == GridImages.Side;
         var limit = grid ? 1000 : test.Count;
         var index = args.Int("index", 0, 0, limit - 1);
 
