@@ -1,3 +1,4 @@
+using Gearbox.Contracts.Serving;
 using Gearbox.Gateway.Endpoints;
 using Gearbox.Serving;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,7 +25,7 @@ public static class GatewayApp
         builder.AddGearboxOrleans(gateway);
         builder.Services.TryAddSingleton(_ => PipelineCatalog.Load(builder.Configuration["Gearbox:PipelinesFile"]));
         builder.Services.AddSingleton(gateway);
-        builder.Services.AddSingleton<PipelineReferences>();
+        builder.Services.AddSingleton<GrainReferences<IPipelineGrain>>();
         builder.Services.AddSingleton(new Admission(gateway.MaxInFlight));
         builder.Services.AddHostedService<PipelineWarmUp>();
         builder.Services.AddProblemDetails();

@@ -13,7 +13,7 @@ public static class InferEndpoint
         app.MapPost("/v2/models/{name}/infer", Infer);
 
     private static async Task<IResult> Infer(
-        string name, HttpContext http, PipelineCatalog catalog, PipelineReferences pipelines, Admission admission, GatewayOptions options)
+        string name, HttpContext http, PipelineCatalog catalog, GrainReferences<IPipelineGrain> pipelines, Admission admission, GatewayOptions options)
     {
         var arrival = UnixClock.NowMs;
         if (!catalog.TryGet(name, out var pipeline))

@@ -12,7 +12,7 @@ namespace Gearbox.Batching;
 public sealed class LatencyTracker
 {
     private const double Smoothing = 0.2;
-    public const double OutlierFactor = 4;
+    private const double OutlierFactor = 4;
     private readonly Func<int, double>? _profile;
     private readonly double[] _observed = new double[16];
     private readonly double _threadsScale;

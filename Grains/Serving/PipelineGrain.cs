@@ -10,11 +10,11 @@ namespace Gearbox.Serving;
 /// </summary>
 [Reentrant]
 [CollectionAgeLimit(AlwaysActive = true)]
-public sealed class PipelineGrain(PipelineCatalog catalog, InitialConfigurations initial) : Grain, IPipelineGrain
+public sealed class PipelineGrain(PipelineCatalog catalog, InitialConfigurations initial, IGrainFactory grains) : Grain, IPipelineGrain
 {
     private PipelineDefinition _definition = null!;
     private readonly Dictionary<string, StageConfiguration> _configurations = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, IStageGrain> _stages = new(StringComparer.Ordinal); // resolving a reference by key is not free
+    private readonly GrainReferences<IStageGrain> _stages = new(grains);
     private long _requests, _items, _dropped;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -60,12 +60,7 @@ public sealed class PipelineGrain(PipelineCatalog catalog, InitialConfigurations
     private Task ConfigureStages() =>
         Task.WhenAll(_definition.Stages.Select(s => Stage(s.Name).Configure(s, _configurations[s.Name])));
 
-    private IStageGrain Stage(string name)
-    {
-        if (!_stages.TryGetValue(name, out var stage))
-            _stages[name] = stage = GrainFactory.GetGrain<IStageGrain>($"{_definition.Name}/{name}");
-        return stage;
-    }
+    private IStageGrain Stage(string name) => _stages.Get($"{_definition.Name}/{name}");
 
     private async Task<PipelineItem[]> Run(float[][] inputs, double deadline)
     {

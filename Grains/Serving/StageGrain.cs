@@ -10,12 +10,11 @@ namespace Gearbox.Serving;
 /// </summary>
 [Reentrant]
 [CollectionAgeLimit(AlwaysActive = true)]
-public sealed class StageGrain : Grain, IStageGrain
+public sealed class StageGrain(IGrainFactory grains) : Grain, IStageGrain
 {
     private readonly WorkerPicker _picker = new();
     private readonly Dictionary<string, long> _answeredBy = new(StringComparer.Ordinal);
-    // Grain references are cached: resolving one by key reflects over the interface each time (a few % of CPU at load).
-    private readonly Dictionary<string, IWorkerGrain> _references = new(StringComparer.Ordinal);
+    private readonly GrainReferences<IWorkerGrain> _workerGrains = new(grains);
     private StageDefinition? _definition;
     private StageConfiguration? _configuration;
     private Dictionary<string, string[]> _workers = new(StringComparer.Ordinal);
@@ -30,12 +29,12 @@ public sealed class StageGrain : Grain, IStageGrain
             m => Enumerable.Range(0, m.Replicas).Select(r => StageConfigurationRules.WorkerKey(stageKey, m.Model, r)).ToArray(),
             StringComparer.Ordinal);
         await Task.WhenAll(configuration.Models.SelectMany(m => workers[m.Model].Select(key =>
-            Worker(key).Configure(new WorkerSettings(m.Model, m.MaxBatch, m.Threads)))));
+            _workerGrains.Get(key).Configure(new WorkerSettings(m.Model, m.MaxBatch, m.Threads)))));
 
         // Replicas the new gear no longer has stop receiving items now and retire once their queues drain.
         var kept = workers.Values.SelectMany(w => w).ToHashSet(StringComparer.Ordinal);
         foreach (var retired in _workers.Values.SelectMany(w => w).Where(w => !kept.Contains(w)))
-            _ = Worker(retired).Retire();
+            _ = _workerGrains.Get(retired).Retire();
 
         _definition = definition;
         _configuration = configuration with { Version = (_configuration?.Version ?? 0) + 1 };
@@ -80,15 +79,8 @@ public sealed class StageGrain : Grain, IStageGrain
     {
         if (_definition is null || _configuration is null)
             throw new StageNotConfiguredException($"Stage '{this.GetPrimaryKeyString()}' has no configuration yet.");
-        var stats = await Task.WhenAll(_workers.Values.SelectMany(w => w).Select(key => Worker(key).GetStats()));
+        var stats = await Task.WhenAll(_workers.Values.SelectMany(w => w).Select(key => _workerGrains.Get(key).GetStats()));
         return new StageSnapshot(_definition, _configuration, _items, _dropped, new Dictionary<string, long>(_answeredBy), stats);
-    }
-
-    private IWorkerGrain Worker(string key)
-    {
-        if (!_references.TryGetValue(key, out var worker))
-            _references[key] = worker = GrainFactory.GetGrain<IWorkerGrain>(key);
-        return worker;
     }
 
     private async Task<ItemResult[]> RunOnReplica(string[] replicas, float[][] items, double deadlineUnixMs)
@@ -97,7 +89,7 @@ public sealed class StageGrain : Grain, IStageGrain
         _picker.Started(key, items.Length);
         try
         {
-            return await Worker(key).Infer(items, deadlineUnixMs);
+            return await _workerGrains.Get(key).Infer(items, deadlineUnixMs);
         }
         finally
         {
