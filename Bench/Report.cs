@@ -63,7 +63,7 @@ public static class Report
         Console.WriteLine($"  p50 HTTP − p50 engine          {F(lowest.OkLatency.P50 - e.SingleImage.P50)} ms   (target ≤ 1 ms at low load)");
         Console.WriteLine($"  HTTP throughput / engine max   {F(served.ServedRate / e.MaxThroughput)}     (target ≥ 0.90 at saturation)");
         // Say which reading each ratio deserves in this run, rather than let a number pose as the other.
-        if (lowest.ServedRate < 0.9 * lowest.OfferedRate)
+        if (SweepPeak.FellBehind(lowest))
             Console.WriteLine($"  the lowest rate was already saturated (served {F(lowest.ServedRate, 1)}/s of {F(lowest.OfferedRate, 1)}/s offered): the latency gap is not a low-load figure.");
         if (!saturated)
             Console.WriteLine($"  every run held the SLO: the throughput ratio only shows the offered load, a lower bound — sweep higher rates (--rate a,b,c) to find the peak.");

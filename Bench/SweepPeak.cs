@@ -12,5 +12,8 @@ public static class SweepPeak
         runs.Where(r => r.SloAttainment >= MinAttainment).MaxBy(r => r.ServedRate);
 
     public static bool Saturated(IEnumerable<HttpFigures> runs) =>
-        runs.Any(r => r.SloAttainment < MinAttainment || r.ServedRate < 0.9 * r.OfferedRate);
+        runs.Any(r => r.SloAttainment < MinAttainment || FellBehind(r));
+
+    /// <summary>The gateway served clearly less than was offered (drops alone can be noise at low load).</summary>
+    public static bool FellBehind(HttpFigures run) => run.ServedRate < 0.9 * run.OfferedRate;
 }
