@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Gearbox.Contracts.Serving;
 using Gearbox.Gateway.Endpoints;
 using Gearbox.Serving;
@@ -25,10 +27,13 @@ public static class GatewayApp
         builder.AddGearboxOrleans(gateway);
         builder.Services.TryAddSingleton(_ => PipelineCatalog.Load(builder.Configuration["Gearbox:PipelinesFile"]));
         builder.Services.AddSingleton(gateway);
+        builder.Services.TryAddSingleton(Silo.GearboxSilo.ControlOptions(builder.Configuration));
         builder.Services.AddSingleton<GrainReferences<IPipelineGrain>>();
         builder.Services.AddSingleton(new Admission(gateway.MaxInFlight));
         builder.Services.AddHostedService<PipelineWarmUp>();
         builder.Services.AddProblemDetails();
+        // Modes and kinds read as words ("auto", "pinned"), not numbers.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(GearboxMetrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
@@ -40,6 +45,7 @@ public static class GatewayApp
         app.MapInferEndpoint();
         app.MapPipelineEndpoints();
         app.MapPlanEndpoints();
+        app.MapControlEndpoints();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/", () => Results.Redirect("/v1/pipelines"));

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Gearbox.Contracts.Planning;
 using Gearbox.Contracts.Serving;
+using Gearbox.Planning.Control;
 using Gearbox.Serving;
 
 namespace Gearbox.Gateway;
@@ -8,13 +10,16 @@ namespace Gearbox.Gateway;
 /// Activates the declared pipelines once the gateway has started, so their workers load and warm up
 /// their models before the first request rather than during it (seconds, which would blow its SLO).
 /// Runs in the background: the gateway answers (and /v2/health/ready says "not yet") meanwhile.
+/// In automatic mode (Gearbox:Control:Mode, the default) it then starts each pipeline's gear planner,
+/// which makes the default plan if there is none and switches gears by load from then on.
 /// </summary>
 public sealed class PipelineWarmUp(
-    IHostApplicationLifetime lifetime, PipelineCatalog catalog, IGrainFactory grains, GatewayOptions options, ILogger<PipelineWarmUp> logger) : BackgroundService
+    IHostApplicationLifetime lifetime, PipelineCatalog catalog, IGrainFactory grains, GatewayOptions options, GearControlOptions control,
+    ILogger<PipelineWarmUp> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.WarmUp || catalog.Declared.Count == 0) return;
+        if (!(options.WarmUp || control.IsAuto) || catalog.Declared.Count == 0) return;
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
         using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
@@ -30,8 +35,12 @@ public sealed class PipelineWarmUp(
         var clock = Stopwatch.StartNew();
         try
         {
-            await grains.GetGrain<IPipelineGrain>(pipeline).GetSnapshot().WaitAsync(stoppingToken);
-            logger.LogInformation("Pipeline {Pipeline} is ready: its workers loaded and warmed up their models in {Seconds:F1} s", pipeline, clock.Elapsed.TotalSeconds);
+            if (options.WarmUp)
+            {
+                await grains.GetGrain<IPipelineGrain>(pipeline).GetSnapshot().WaitAsync(stoppingToken);
+                logger.LogInformation("Pipeline {Pipeline} is ready: its workers loaded and warmed up their models in {Seconds:F1} s", pipeline, clock.Elapsed.TotalSeconds);
+            }
+            if (control.IsAuto) await StartPlannerAsync(pipeline, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -39,7 +48,18 @@ public sealed class PipelineWarmUp(
         catch (Exception e)
         {
             // Not fatal: the pipeline activates on its first request instead, and /v2/health/ready reports it.
-            logger.LogWarning(e, "Pipeline {Pipeline} could not be warmed up; it will load on its first request", pipeline);
+            logger.LogWarning(e, "Pipeline {Pipeline} could not be warmed up or planned; it will load on its first request", pipeline);
         }
+    }
+
+    private async Task StartPlannerAsync(string pipeline, CancellationToken stoppingToken)
+    {
+        var status = await grains.GetGrain<IGearPlannerGrain>(pipeline).Start().WaitAsync(stoppingToken);
+        var plan = await grains.GetGrain<IGearPlannerGrain>(pipeline).GetPlan().WaitAsync(stoppingToken);
+        if (plan is null) return;
+        logger.LogInformation(
+            "Pipeline {Pipeline}: {Mode} gear switching on plan v{Version} (p99 SLO {Slo} ms, accuracy ≥ {Floor:0.###}, {Devices} device(s)): {Gears} gears up to {Ceiling:0.#} req/s",
+            pipeline, status.Mode == GearMode.Pinned ? "pinned (POST /gear {\"auto\":true} resumes)" : "automatic", plan.Version,
+            plan.Request.SloMs, plan.Request.MinAccuracy, plan.Request.Devices, plan.Gears.Length, plan.Ceiling);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Gearbox.Planning.Control;
 using Gearbox.Serving;
 using Gearbox.Storage;
 using Microsoft.Extensions.Configuration;
@@ -12,14 +13,14 @@ public static class GearboxSilo
 {
     /// <summary>
     /// Configures a Gearbox silo: the serving grains' services, clustering (Redis when configured,
-    /// else a single localhost silo), in-memory grain state, and the dashboard with call tracing on.
+    /// else a single localhost silo), grain state, and the dashboard (call tracing only when asked for).
     /// </summary>
     public static ISiloBuilder UseGearbox(this ISiloBuilder silo, IConfiguration configuration)
     {
         var options = configuration.GetSection(GearboxSiloOptions.Section).Get<GearboxSiloOptions>() ?? new GearboxSiloOptions();
         var paths = options.DataDirectory is { Length: > 0 } dir ? new GearboxPaths(dir) : GearboxPaths.Default();
         var catalog = PipelineCatalog.Load(options.PipelinesFile);
-        silo.Services.AddGearboxServing(paths, catalog);
+        silo.Services.AddGearboxServing(paths, catalog, ControlOptions(configuration));
 
         var cluster = options.Cluster;
         if (string.IsNullOrWhiteSpace(cluster.Redis))
@@ -35,8 +36,15 @@ public static class GearboxSilo
         }
         silo.AddGearboxStorage(configuration);
         silo.AddDashboard();
-        silo.Services.Configure<GrainProfilerOptions>(o => o.TraceAlways = true);
+        if (options.TraceGrainCalls) silo.Services.Configure<GrainProfilerOptions>(o => o.TraceAlways = true);
         return silo;
+    }
+
+    /// <summary>Section Gearbox:Control, checked: a bad setting stops the silo with the reason instead of misbehaving later.</summary>
+    public static GearControlOptions ControlOptions(IConfiguration configuration)
+    {
+        var control = configuration.GetSection(GearControlOptions.Section).Get<GearControlOptions>() ?? new GearControlOptions();
+        return control.Problem() is { } problem ? throw new InvalidOperationException(problem + ".") : control;
     }
 
     /// <summary>Empty: loopback (silos on one machine). "auto": this host name's first IPv4 (containers). Else an IP.</summary>

@@ -11,6 +11,12 @@ public sealed class GearboxSiloOptions
     /// <summary>The pipelines file; default pipelines.json beside the binaries.</summary>
     public string? PipelinesFile { get; set; }
 
+    /// <summary>
+    /// Count every grain call for the dashboard's call statistics (Orleans' GrainProfilerOptions.TraceAlways).
+    /// Off by default: it costs time on every call of the hot path.
+    /// </summary>
+    public bool TraceGrainCalls { get; set; }
+
     public ClusterOptions Cluster { get; set; } = new();
 
     public sealed class ClusterOptions

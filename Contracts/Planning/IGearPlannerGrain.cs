@@ -25,8 +25,25 @@ public interface IGearPlannerGrain : IGrainWithStringKey
 
     [Alias("GetGear")] Task<Gear> GetGear(double load);
 
-    /// <summary>Applies the gear for <paramref name="load"/> (req/s), or gear <paramref name="index"/> when given.</summary>
+    /// <summary>Applies and pins the gear for <paramref name="load"/> (req/s), or gear <paramref name="index"/> when given: automatic switching stops until <see cref="ResumeAuto"/>.</summary>
     [Alias("ApplyGear")] Task<AppliedGear> ApplyGear(double? load, int? index);
 
     [Alias("GetApplied")] Task<AppliedGear?> GetApplied();
+
+    /// <summary>
+    /// Starts the online loop: makes the default plan (the pipeline's SLO and accuracy floor, the devices
+    /// this silo has) when there is no plan yet, then switches gears by the monitored load — unless a gear
+    /// was pinned, which stays pinned. Idempotent.
+    /// </summary>
+    [Alias("Start")] Task<GearStatus> Start();
+
+    /// <summary>Ends a pin: the controller chooses the gear again from the monitored load.</summary>
+    [Alias("ResumeAuto")] Task<GearStatus> ResumeAuto();
+
+    [Alias("GetStatus")] Task<GearStatus> GetStatus();
+
+    /// <summary>The gear switches so far, oldest first (the newest <see cref="MaxHistory"/>).</summary>
+    [Alias("GetHistory")] Task<GearShift[]> GetHistory();
+
+    public const int MaxHistory = 500;
 }

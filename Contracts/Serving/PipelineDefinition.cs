@@ -15,11 +15,19 @@ public sealed record StageDefinition(
     [property: Id(1)] StageKind Kind,
     [property: Id(2)] string[] Models);
 
-/// <summary>A pipeline as declared in configuration: stages run in order; a TileSplit stage fans out.</summary>
+/// <summary>
+/// A pipeline as declared in configuration: stages run in order; a TileSplit stage fans out. The SLO
+/// and accuracy floor are what the default gear plan is made for (requests may ask a tighter SLO).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("gearbox.pipeline-definition")]
 public sealed record PipelineDefinition(
     [property: Id(0)] string Name,
     [property: Id(1)] int InputSide,
     [property: Id(2)] double DefaultSloMs,
     [property: Id(3)] StageDefinition[] Stages,
-    [property: Id(4)] string Description = "");
+    [property: Id(4)] string Description = "",
+    [property: Id(5)] double MinAccuracy = PipelineDefinition.DefaultMinAccuracy)
+{
+    /// <summary>The accuracy floor of the default plan when pipelines.json gives none.</summary>
+    public const double DefaultMinAccuracy = 0.90;
+}

@@ -1,6 +1,8 @@
+using Gearbox.Contracts.Monitoring;
 using Gearbox.Contracts.Planning;
 using Gearbox.Contracts.Serving;
 using Gearbox.Planning;
+using Gearbox.Planning.Control;
 using Gearbox.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -12,24 +14,40 @@ public sealed class PlannerState
 {
     [Id(0)] public GearPlan? Plan { get; set; }
     [Id(1)] public AppliedGear? Applied { get; set; }
+    [Id(2)] public GearMode Mode { get; set; }
+    [Id(3)] public List<GearShift> History { get; set; } = [];
 }
 
 /// <summary>
-/// A thin shell around <see cref="GearPlanner"/> and <see cref="GearTable"/>: plans from the model
-/// profiles, keeps the plan in grain state and each version in the plan history, and applies gears
-/// to the pipeline grain. If the store goes down, the plan in memory keeps serving.
+/// A thin shell around <see cref="GearPlanner"/>, <see cref="GearTable"/> and <see cref="GearController"/>:
+/// plans from the model profiles, keeps the plan in grain state and each version in the plan history,
+/// and applies gears to the pipeline grain — by hand (pinned), or every monitoring window from the
+/// load the pipeline's monitor estimates (auto). If the store goes down, the plan in memory keeps serving.
 /// </summary>
 public sealed class GearPlannerGrain(
     [PersistentState("planner", GearboxStorageRegistration.GrainStorageName)] IPersistentState<PlannerState> state,
-    PipelineCatalog catalog, ModelRuntime runtime, IDocumentStore store, ILogger<GearPlannerGrain> logger) : Grain, IGearPlannerGrain
+    PipelineCatalog catalog, ModelRuntime runtime, IDocumentStore store, GearControlOptions control, TimeProvider clock,
+    ILogger<GearPlannerGrain> logger) : Grain, IGearPlannerGrain
 {
+    /// <summary>After a gear failed to apply, the controller waits this long before trying again.</summary>
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
+
     private GearTable? _table;
+    private PipelineModel? _model;
+    private GearController _controller = null!;
+    private IGrainTimer? _loop;
+    private LoadEstimate? _estimate;
+    private DateTimeOffset _retryAt;
 
     private string Pipeline => this.GetPrimaryKeyString();
+    private IMonitorGrain Monitor => GrainFactory.GetGrain<IMonitorGrain>(Pipeline);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _controller = new GearController(control, clock);
         if (state.State.Plan is { } plan) _table = new GearTable(plan);
+        // A planner that was switching before its activation was lost (silo restart, failover) resumes by itself.
+        if (state.State.Mode == GearMode.Auto && _table is not null) StartLoop();
         return Task.CompletedTask;
     }
 
@@ -40,12 +58,11 @@ public sealed class GearPlannerGrain(
     public async Task<GearPlan> Replan(PlanRequest request)
     {
         if (request.Pipeline != Pipeline) throw new ArgumentException($"This is the planner of '{Pipeline}', not '{request.Pipeline}'.");
-        var definition = catalog.Get(Pipeline);
         GearPlan plan;
+        PipelineModel model;
         try
         {
-            var model = PipelineModel.From(definition, m => runtime.Profile(m)
-                ?? throw new PlanningImpossibleException($"Model '{m}' has no profile yet; run './gearbox profile'."));
+            model = BuildModel();
             plan = await Task.Run(() => new GearPlanner(model).Plan(request));
         }
         catch (PlanningImpossibleException e)
@@ -66,6 +83,7 @@ public sealed class GearPlannerGrain(
             throw new PlanStoreUnavailableException($"The new plan for '{Pipeline}' was not stored: {StoreDown(e).Message}");
         }
         _table = new GearTable(plan);
+        _model = model;
         logger.LogInformation("Plan v{Version} for {Pipeline}: {Gears} gears up to {Ceiling:0.#} req/s, made in {Ms:0.#} ms",
             plan.Version, Pipeline, plan.Gears.Length, plan.Ceiling, plan.PlanningMs);
         return plan;
@@ -80,25 +98,129 @@ public sealed class GearPlannerGrain(
             throw new ArgumentException($"Gear index {i} is outside the plan's gears 0..{table.Count - 1}.");
         if (index is null && !(load >= 0))
             throw new ArgumentException("Give a load (req/s, ≥ 0) or a gear index.");
+        state.State.Mode = GearMode.Pinned;
         var gearIndex = index ?? table.IndexFor(load!.Value);
+        return await Apply(table, gearIndex, load, index is null ? $"pinned for {load:0.#} req/s" : $"pinned to gear {gearIndex}");
+    }
+
+    public async Task<GearStatus> Start()
+    {
+        if (state.State.Plan is null)
+        {
+            var defaultRequest = DefaultPlan.For(catalog.Get(Pipeline), control);
+            var plan = await Replan(defaultRequest);
+            logger.LogInformation("Default plan for {Pipeline}: p99 SLO {Slo} ms, accuracy ≥ {Floor:0.###}, {Devices} device(s): {Gears} gears up to {Ceiling:0.#} req/s",
+                Pipeline, defaultRequest.SloMs, defaultRequest.MinAccuracy, defaultRequest.Devices, plan.Gears.Length, plan.Ceiling);
+        }
+        if (state.State.Mode != GearMode.Pinned) await SetMode(GearMode.Auto);
+        StartLoop();
+        return await GetStatus();
+    }
+
+    public async Task<GearStatus> ResumeAuto()
+    {
+        Table();
+        _controller = new GearController(control, clock);
+        await SetMode(GearMode.Auto);
+        StartLoop();
+        return await GetStatus();
+    }
+
+    public async Task<GearStatus> GetStatus()
+    {
+        var estimate = _estimate ?? await Monitor.GetEstimate();
+        var applied = state.State.Applied is { } a && a.PlanVersion == _table?.Plan.Version ? a : null;
+        return new GearStatus(Pipeline, state.State.Mode, _table?.Plan.Version, applied?.GearIndex,
+            applied is null ? null : new GearBand(applied.Gear.MinLoad, applied.Gear.MaxLoad), estimate, state.State.Applied, _table?.Count ?? 0);
+    }
+
+    public Task<GearShift[]> GetHistory() => Task.FromResult(state.State.History.ToArray());
+
+    /// <summary>One turn of the online loop: read the estimate, let the controller decide, apply its gear.</summary>
+    private async Task Tick()
+    {
+        if (state.State.Mode != GearMode.Auto || _table is not { } table) return;
+        var estimate = _estimate = await Monitor.GetEstimate();
+        var current = state.State.Applied is { } a && a.PlanVersion == table.Plan.Version ? a.GearIndex : -1;
+        GearboxMetrics.ControlGauges.Set(Pipeline, estimate.Demand, current);
+        if (clock.GetUtcNow() < _retryAt) return;
+        var decision = _controller.Decide(table, current, estimate);
+        if (!decision.Switch) return;
+        try
+        {
+            await Apply(table, decision.Target, estimate.Demand, decision.Reason);
+        }
+        catch (Exception e)
+        {
+            _retryAt = clock.GetUtcNow() + RetryAfterFailure;
+            logger.LogWarning(e, "Gear {Gear} of {Pipeline} could not be applied; the controller tries again in {Seconds} s", decision.Target, Pipeline, RetryAfterFailure.TotalSeconds);
+        }
+    }
+
+    private void StartLoop()
+    {
+        if (_loop is not null) return;
+        var period = TimeSpan.FromMilliseconds(control.WindowMs);
+        _loop = this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+    }
+
+    private async Task SetMode(GearMode mode)
+    {
+        if (state.State.Mode == mode) return;
+        state.State.Mode = mode;
+        await TryWriteState("mode " + mode);
+    }
+
+    /// <summary>Applies gear <paramref name="gearIndex"/>: thresholds and replicas of every stage (new replicas warm first, retired ones drain), then records the switch.</summary>
+    private async Task<AppliedGear> Apply(GearTable table, int gearIndex, double? load, string reason)
+    {
         var gear = table[gearIndex];
         var definition = catalog.Get(Pipeline);
         var pipeline = GrainFactory.GetGrain<IPipelineGrain>(Pipeline);
         foreach (var stage in definition.Stages)
             await pipeline.Configure(stage.Name, gear.ToStageConfiguration(stage));
-        var applied = new AppliedGear(table.Plan.Version, gearIndex, load, load is { } x && table.IsOverCeiling(x), DateTimeOffset.UtcNow, gear);
+        var now = clock.GetUtcNow();
+        var previous = state.State.Applied is { } p && p.PlanVersion == table.Plan.Version ? p.GearIndex : -1;
+        var applied = new AppliedGear(table.Plan.Version, gearIndex, load, load is { } x && table.IsOverCeiling(x), now, gear);
         state.State.Applied = applied;
+        var history = state.State.History;
+        history.Add(new GearShift(now, previous, gearIndex, load, reason, table.Plan.Version));
+        if (history.Count > IGearPlannerGrain.MaxHistory) history.RemoveRange(0, history.Count - IGearPlannerGrain.MaxHistory);
+        GearboxMetrics.ControlGauges.Set(Pipeline, load ?? _estimate?.Demand ?? 0, gearIndex);
+        logger.LogInformation("{Pipeline}: gear {From} → {To} ({Reason})", Pipeline, previous, gearIndex, reason);
+        await Monitor.SetItemsPerRequest(ItemsPerRequest(gear));
+        await TryWriteState($"gear {gearIndex}");
+        return applied;
+    }
+
+    /// <summary>Items each model sees per entrance request under <paramref name="gear"/>; none when the profiles are gone.</summary>
+    private Dictionary<string, double> ItemsPerRequest(Gear gear)
+    {
+        try
+        {
+            return DownstreamLoad.ItemsPerRequest(_model ??= BuildModel(), gear);
+        }
+        catch (Exception e) when (e is PlanningImpossibleException or KeyNotFoundException)
+        {
+            return [];
+        }
+    }
+
+    private async Task TryWriteState(string what)
+    {
         try
         {
             await state.WriteStateAsync();
         }
         catch (Exception e) when (IsStoreDown(e))
         {
-            // The gear is in force; only its record is lost if this activation goes away.
-            logger.LogWarning("Gear {Index} of {Pipeline} applied but not recorded: {Reason}", gearIndex, Pipeline, StoreDown(e).Message);
+            // In force all the same; only its record is lost if this activation goes away.
+            logger.LogWarning("{What} of {Pipeline} is in force but not recorded: {Reason}", what, Pipeline, StoreDown(e).Message);
         }
-        return applied;
     }
+
+    private PipelineModel BuildModel() => PipelineModel.From(catalog.Get(Pipeline), m => runtime.Profile(m)
+        ?? throw new PlanningImpossibleException($"Model '{m}' has no profile yet; run './gearbox profile'."));
 
     private static bool IsStoreDown(Exception e) => e is StoreUnavailableException || e.InnerException is StoreUnavailableException;
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace Gearbox.Serving;
@@ -15,4 +16,21 @@ public static class GearboxMetrics
     public static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>("gearbox.batch.size", "{item}", "Batch sizes a worker ran, by model.");
     public static readonly Histogram<double> QueueDelay = Meter.CreateHistogram<double>("gearbox.queue.delay", "ms", "Time an item waited in a worker's queue, by model.");
     public static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>("gearbox.batch.duration", "ms", "Forward-pass time per batch, by model.");
+
+    /// <summary>The online loop's state per pipeline, exported as gauges: <c>gearbox_load_estimate</c> (req/s) and <c>gearbox_gear</c> (index, -1 for none).</summary>
+    public static class ControlGauges
+    {
+        private static readonly ConcurrentDictionary<string, (double Estimate, int Gear)> Pipelines = new(StringComparer.Ordinal);
+
+        static ControlGauges()
+        {
+            Meter.CreateObservableGauge("gearbox.load_estimate", () => Read(p => p.Estimate), description: "The monitor's load estimate (demand, req/s) the gear controller acts on, by pipeline.");
+            Meter.CreateObservableGauge("gearbox.gear", () => Read(p => p.Gear), description: "Index of the gear in force, by pipeline (-1: none of the current plan's).");
+        }
+
+        public static void Set(string pipeline, double estimate, int gear) => Pipelines[pipeline] = (estimate, gear);
+
+        private static IEnumerable<Measurement<double>> Read(Func<(double Estimate, int Gear), double> value) =>
+            Pipelines.Select(p => new Measurement<double>(value(p.Value), new KeyValuePair<string, object?>("pipeline", p.Key)));
+    }
 }

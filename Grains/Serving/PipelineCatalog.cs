@@ -63,6 +63,7 @@ public sealed class PipelineCatalog
             string.IsNullOrWhiteSpace(p.Name) ? "has no name" :
             p.Stages is null || p.Stages.Length == 0 ? "has no stages" :
             p.DefaultSloMs <= 0 ? "needs a positive defaultSloMs" :
+            !(p.MinAccuracy is >= 0 and <= 1) ? $"has minAccuracy {p.MinAccuracy}; it must be in [0, 1]" :
             null;
         if (problem is null)
         {

@@ -1,5 +1,8 @@
+using Gearbox.Contracts.Monitoring;
 using Gearbox.Contracts.Serving;
 using Gearbox.Data;
+using Gearbox.Monitoring;
+using Gearbox.Planning.Control;
 using Orleans.Concurrency;
 
 namespace Gearbox.Serving;
@@ -10,8 +13,9 @@ namespace Gearbox.Serving;
 /// </summary>
 [Reentrant]
 [CollectionAgeLimit(AlwaysActive = true)]
-public sealed class PipelineGrain(PipelineCatalog catalog, InitialConfigurations initial, IGrainFactory grains) : Grain, IPipelineGrain
+public sealed class PipelineGrain(PipelineCatalog catalog, InitialConfigurations initial, IGrainFactory grains, GearControlOptions control) : Grain, IPipelineGrain
 {
+    private EntranceCounter _counter = null!;
     private PipelineDefinition _definition = null!;
     private readonly Dictionary<string, StageConfiguration> _configurations = new(StringComparer.Ordinal);
     private readonly GrainReferences<IStageGrain> _stages = new(grains);
@@ -20,22 +24,36 @@ public sealed class PipelineGrain(PipelineCatalog catalog, InitialConfigurations
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _definition = catalog.Get(this.GetPrimaryKeyString());
+        _counter = new EntranceCounter($"{this.GetGrainId()}@{RuntimeIdentity}", UnixClock.NowMs);
         foreach (var stage in _definition.Stages)
             _configurations[stage.Name] = initial.For(_definition, stage);
         await ConfigureStages();
+        var monitor = GrainFactory.GetGrain<IMonitorGrain>(_definition.Name);
+        var period = TimeSpan.FromMilliseconds(control.WindowMs);
+        this.RegisterGrainTimer(() => _counter.Take(UnixClock.NowMs) is { } report ? monitor.ReportEntrance(report) : Task.CompletedTask,
+            new GrainTimerCreationOptions(period, period));
     }
 
     public async Task<PipelineItem[]> Infer(float[][] inputs, double deadlineUnixMs)
     {
-        PipelineItem[] items;
+        var started = UnixClock.NowMs;
+        _counter.Arrived();
+        PipelineItem[] items = [];
         try
         {
-            items = await Run(inputs, deadlineUnixMs);
+            try
+            {
+                items = await Run(inputs, deadlineUnixMs);
+            }
+            catch (StageNotConfiguredException)
+            {
+                await ConfigureStages(); // a stage lost its activation (e.g. its silo left): give it its configuration again
+                items = await Run(inputs, deadlineUnixMs);
+            }
         }
-        catch (StageNotConfiguredException)
+        finally
         {
-            await ConfigureStages(); // a stage lost its activation (e.g. its silo left): give it its configuration again
-            items = await Run(inputs, deadlineUnixMs);
+            _counter.Finished(UnixClock.NowMs - started, dropped: items.Length == 0 || items.Any(i => i.Status != ItemStatus.Ok));
         }
         _requests++;
         _items += items.Length;

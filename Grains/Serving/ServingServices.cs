@@ -1,14 +1,20 @@
+using Gearbox.Planning.Control;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Gearbox.Serving;
 
 public static class ServingServices
 {
     /// <summary>What the serving grains need from the silo's container.</summary>
-    public static IServiceCollection AddGearboxServing(this IServiceCollection services, GearboxPaths paths, PipelineCatalog catalog) =>
-        services
+    public static IServiceCollection AddGearboxServing(this IServiceCollection services, GearboxPaths paths, PipelineCatalog catalog, GearControlOptions? control = null)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(control ?? new GearControlOptions());
+        return services
             .AddSingleton(paths)
             .AddSingleton(catalog)
             .AddSingleton<ModelRuntime>()
             .AddSingleton<InitialConfigurations>();
+    }
 }

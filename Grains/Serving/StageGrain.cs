@@ -1,4 +1,7 @@
+using Gearbox.Contracts.Monitoring;
 using Gearbox.Contracts.Serving;
+using Gearbox.Monitoring;
+using Gearbox.Planning.Control;
 using Orleans.Concurrency;
 
 namespace Gearbox.Serving;
@@ -10,8 +13,9 @@ namespace Gearbox.Serving;
 /// </summary>
 [Reentrant]
 [CollectionAgeLimit(AlwaysActive = true)]
-public sealed class StageGrain(IGrainFactory grains) : Grain, IStageGrain
+public sealed class StageGrain(IGrainFactory grains, GearControlOptions control) : Grain, IStageGrain
 {
+    private StageCounter _counter = null!;
     private readonly WorkerPicker _picker = new();
     private readonly Dictionary<string, long> _answeredBy = new(StringComparer.Ordinal);
     private readonly GrainReferences<IWorkerGrain> _workerGrains = new(grains);
@@ -19,6 +23,17 @@ public sealed class StageGrain(IGrainFactory grains) : Grain, IStageGrain
     private StageConfiguration? _configuration;
     private Dictionary<string, string[]> _workers = new(StringComparer.Ordinal);
     private long _items, _dropped;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var key = this.GetPrimaryKeyString();
+        _counter = new StageCounter(key);
+        var monitor = GrainFactory.GetGrain<IMonitorGrain>(MonitorKey.Of(key));
+        var period = TimeSpan.FromMilliseconds(control.WindowMs);
+        this.RegisterGrainTimer(() => _counter.Take() is { } report ? monitor.ReportStage(report) : Task.CompletedTask,
+            new GrainTimerCreationOptions(period, period));
+        return Task.CompletedTask;
+    }
 
     public async Task Configure(StageDefinition definition, StageConfiguration configuration)
     {
@@ -54,6 +69,7 @@ public sealed class StageGrain(IGrainFactory grains) : Grain, IStageGrain
         {
             var model = definition.Models[m];
             if (workers[model].Length == 0) continue;
+            _counter.Sent(model, open.Count);
             var answers = await RunOnReplica(workers[model], open.Select(i => inputs[i]).ToArray(), deadlineUnixMs);
             var isLast = m == lastServed;
             var stillOpen = new List<int>();
@@ -69,6 +85,7 @@ public sealed class StageGrain(IGrainFactory grains) : Grain, IStageGrain
                 if (answer.Status == ItemStatus.Ok) _answeredBy[model] = _answeredBy.GetValueOrDefault(model) + 1;
                 else _dropped++;
             }
+            _counter.Forwarded(model, stillOpen.Count);
             open = stillOpen;
         }
         _items += inputs.Length;

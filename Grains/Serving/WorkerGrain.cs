@@ -1,5 +1,8 @@
 using Gearbox.Batching;
+using Gearbox.Contracts.Monitoring;
 using Gearbox.Contracts.Serving;
+using Gearbox.Monitoring;
+using Gearbox.Planning.Control;
 using Gearbox.Inference;
 using Gearbox.Models;
 using Microsoft.Extensions.Logging;
@@ -15,8 +18,9 @@ namespace Gearbox.Serving;
 /// </summary>
 [Reentrant]
 [CollectionAgeLimit(AlwaysActive = true)]
-public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, ILogger<WorkerGrain> logger) : Grain, IWorkerGrain
+public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, GearControlOptions control, ILogger<WorkerGrain> logger) : Grain, IWorkerGrain
 {
+    private readonly WorkerCounter _counter = new();
     private readonly EdfQueue<Pending> _queue = new();
     private InferenceEngine? _engine;
     private WorkerSettings? _settings;
@@ -27,6 +31,16 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, IL
     private long _served, _dropped, _batches, _batchItems;
     private int _largestBatch;
     private double _queueDelayMs, _busyMs;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var key = this.GetPrimaryKeyString();
+        var monitor = GrainFactory.GetGrain<IMonitorGrain>(MonitorKey.Of(key));
+        var period = TimeSpan.FromMilliseconds(control.WindowMs);
+        this.RegisterGrainTimer(() => _settings is not null && _counter.Take(key, _settings.Model, _queue.Count) is { } report
+            ? monitor.ReportWorker(report) : Task.CompletedTask, new GrainTimerCreationOptions(period, period));
+        return Task.CompletedTask;
+    }
 
     public async Task Configure(WorkerSettings settings)
     {
@@ -110,6 +124,7 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, IL
                 {
                     hopeless.Done.SetResult(ItemResult.Dropped(model));
                     _dropped++;
+                    _counter.Dropped(1);
                     GearboxMetrics.Drops.Add(1, new KeyValuePair<string, object?>("model", model));
                 }
                 if (decision.Batch == 0) continue;
@@ -144,6 +159,7 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, IL
             _batches++;
             _batchItems += batch.Count;
             _largestBatch = Math.Max(_largestBatch, batch.Count);
+            _counter.Batch(batch.Count);
             _busyMs += output.ComputeMs;
             GearboxMetrics.Served.Add(batch.Count, tag);
             GearboxMetrics.BatchSize.Record(batch.Count, tag);

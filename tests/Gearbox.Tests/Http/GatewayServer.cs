@@ -21,7 +21,11 @@ public sealed class GatewayServer : IAsyncLifetime
 
     public async Task DisposeAsync() => await StopAsync(_app, Http);
 
-    /// <summary>Starts a gateway with its embedded silo on free ports; <paramref name="extra"/> adds settings.</summary>
+    /// <summary>
+    /// Starts a gateway with its embedded silo on free ports; <paramref name="extra"/> adds settings. Gear
+    /// switching is off ("static") so tests see the configurations they set; pass
+    /// "--Gearbox:Control:Mode", "auto" to test the online loop.
+    /// </summary>
     public static async Task<(WebApplication App, HttpClient Http)> StartAsync(params string[] extra)
     {
         var port = FreePort.Next();
@@ -31,6 +35,7 @@ public sealed class GatewayServer : IAsyncLifetime
             "--Gearbox:Cluster:SiloPort", FreePort.Next().ToString(),
             "--Gearbox:Cluster:GatewayPort", FreePort.Next().ToString(),
             "--Logging:LogLevel:Default", "Warning",
+            "--Gearbox:Control:Mode", "static",
             .. extra,
         ]);
         await app.StartAsync();

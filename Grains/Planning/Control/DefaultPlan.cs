@@ -1,0 +1,15 @@
+using Gearbox.Contracts.Planning;
+using Gearbox.Contracts.Serving;
+
+namespace Gearbox.Planning.Control;
+
+/// <summary>
+/// The plan a pipeline gets when nobody asked for one: its declared SLO and accuracy floor
+/// (pipelines.json), on the devices configured in Gearbox:Control:Devices or else this machine's cores,
+/// up to the load those devices can hold.
+/// </summary>
+public static class DefaultPlan
+{
+    public static PlanRequest For(PipelineDefinition pipeline, GearControlOptions control) =>
+        new(pipeline.Name, pipeline.DefaultSloMs, pipeline.MinAccuracy, control.Devices > 0 ? control.Devices : Environment.ProcessorCount);
+}
