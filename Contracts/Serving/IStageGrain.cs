@@ -18,4 +18,10 @@ public interface IStageGrain : IGrainWithStringKey
     [Alias("Run")] Task<ItemResult[]> Run(float[][] inputs, double deadlineUnixMs);
 
     [Alias("GetSnapshot")] Task<StageSnapshot> GetSnapshot();
+
+    /// <summary>
+    /// The settings the stage's current configuration gives the worker with this key, or null when the
+    /// stage has no configuration or no such worker. A new activation of a worker asks this before it serves.
+    /// </summary>
+    [Alias("GetWorkerSettings")] Task<WorkerSettings?> GetWorkerSettings(string workerKey);
 }

@@ -45,7 +45,7 @@ public sealed class PipelineGrain(PipelineCatalog catalog, InitialConfigurations
             {
                 items = await Run(inputs, deadlineUnixMs);
             }
-            catch (StageNotConfiguredException)
+            catch (Exception e) when (e is StageNotConfiguredException or WorkerNotConfiguredException)
             {
                 await ConfigureStages(); // a stage lost its activation (e.g. its silo left): give it its configuration again
                 items = await Run(inputs, deadlineUnixMs);

@@ -32,6 +32,17 @@ public static class StageConfigurationRules
 
     public static string WorkerKey(string stageKey, string model, int replica) => $"{stageKey}/{model}/{replica}";
 
+    /// <summary>The stage key ("{pipeline}/{stage}") of a worker key made by <see cref="WorkerKey"/>, or null for any other key.</summary>
+    public static string? StageKeyOf(string workerKey)
+    {
+        var replicaAt = workerKey.LastIndexOf('/');
+        var modelAt = replicaAt > 0 ? workerKey.LastIndexOf('/', replicaAt - 1) : -1;
+        if (modelAt <= 0 || modelAt + 1 == replicaAt || !int.TryParse(workerKey.AsSpan(replicaAt + 1), out var replica) || replica < 0)
+            return null;
+        var stageKey = workerKey[..modelAt];
+        return stageKey.Contains('/') ? stageKey : null;
+    }
+
     public static StageConfiguration Default(StageDefinition stage, double[] thresholds, int maxBatch = 32) => new(
         thresholds,
         stage.Models.Select(m => new ModelProvision(m, 1, Math.Min(maxBatch, ModelZoo.Get(m).Kind == ModelKind.TileDetector ? 16 : maxBatch))).ToArray());

@@ -2,6 +2,7 @@ using Gearbox.Contracts.Monitoring;
 using Gearbox.Contracts.Serving;
 using Gearbox.Monitoring;
 using Gearbox.Planning.Control;
+using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
 namespace Gearbox.Serving;
@@ -9,11 +10,12 @@ namespace Gearbox.Serving;
 /// <summary>
 /// One stage of one pipeline, key "{pipeline}/{stage}". For a cascade, every item goes to a replica of
 /// the first model; an answer whose confidence reaches that model's threshold is kept, the rest go on
-/// to the next model; the last model always answers. Replicas are picked by least outstanding work.
+/// to the next model; the last model always answers. Replicas are picked by least outstanding work; a
+/// replica that fails is routed around (see <see cref="RunOnReplica"/>).
 /// </summary>
 [Reentrant]
 [CollectionAgeLimit(AlwaysActive = true)]
-public sealed class StageGrain(IGrainFactory grains, GearControlOptions control) : Grain, IStageGrain
+public sealed class StageGrain(IGrainFactory grains, GearControlOptions control, ILogger<StageGrain> log) : Grain, IStageGrain
 {
     private StageCounter _counter = null!;
     private readonly WorkerPicker _picker = new();
@@ -70,7 +72,7 @@ public sealed class StageGrain(IGrainFactory grains, GearControlOptions control)
             var model = definition.Models[m];
             if (workers[model].Length == 0) continue;
             _counter.Sent(model, open.Count);
-            var answers = await RunOnReplica(workers[model], open.Select(i => inputs[i]).ToArray(), deadlineUnixMs);
+            var answers = await RunOnReplica(model, workers[model], open.Select(i => inputs[i]).ToArray(), deadlineUnixMs);
             var isLast = m == lastServed;
             var stillOpen = new List<int>();
             for (var j = 0; j < open.Count; j++)
@@ -100,17 +102,72 @@ public sealed class StageGrain(IGrainFactory grains, GearControlOptions control)
         return new StageSnapshot(_definition, _configuration, _items, _dropped, new Dictionary<string, long>(_answeredBy), stats);
     }
 
-    private async Task<ItemResult[]> RunOnReplica(string[] replicas, float[][] items, double deadlineUnixMs)
+    public Task<WorkerSettings?> GetWorkerSettings(string workerKey) => Task.FromResult(SettingsFor(workerKey));
+
+    /// <summary>
+    /// Runs the items on the replica with the least outstanding work. When that call fails for a reason of
+    /// the replica (its activation or silo is gone, a timeout, a failed batch: anything but
+    /// <see cref="ArgumentException"/>, which bad items would raise on every replica), the items go to a
+    /// replica that has not failed for them yet, else once more to one that failed once: each replica is
+    /// tried at most twice. A replica that says it has no settings is sent them and tried again at once.
+    /// Once the deadline has passed, the items are answered DeadlineExceeded rather than retried.
+    /// </summary>
+    private async Task<ItemResult[]> RunOnReplica(string model, string[] replicas, float[][] items, double deadlineUnixMs)
     {
-        var key = _picker.Pick(replicas);
-        _picker.Started(key, items.Length);
-        try
+        Dictionary<string, int>? failures = null;
+        string? again = null;
+        while (true)
         {
-            return await _workerGrains.Get(key).Infer(items, deadlineUnixMs);
+            var key = again ?? _picker.Pick(failures is null ? replicas : Untried(replicas, failures));
+            again = null;
+            _picker.Started(key, items.Length);
+            try
+            {
+                return await _workerGrains.Get(key).Infer(items, deadlineUnixMs);
+            }
+            catch (Exception e) when (e is not ArgumentException)
+            {
+                failures ??= new(StringComparer.Ordinal);
+                var failed = failures[key] = failures.GetValueOrDefault(key) + 1;
+                log.LogWarning(e, "{Count} item(s) failed on worker {Worker} ({Failure} of its 2 tries)", items.Length, key, failed);
+                if (UnixClock.NowMs >= deadlineUnixMs)
+                    return items.Select(_ => ItemResult.Dropped(model)).ToArray();
+                if (e is WorkerNotConfiguredException && failed == 1 && SettingsFor(key) is { } settings)
+                {
+                    try
+                    {
+                        await _workerGrains.Get(key).Configure(settings);
+                        again = key;
+                    }
+                    catch (Exception configure)
+                    {
+                        log.LogWarning(configure, "Could not configure worker {Worker} again", key);
+                        failures[key] = 2;
+                    }
+                }
+                if (replicas.All(r => failures.GetValueOrDefault(r) >= 2)) throw;
+            }
+            finally
+            {
+                _picker.Finished(key, items.Length);
+            }
         }
-        finally
-        {
-            _picker.Finished(key, items.Length);
-        }
+    }
+
+    /// <summary>The replicas not yet failed for these items, else those failed once (at least one is left).</summary>
+    private static string[] Untried(string[] replicas, Dictionary<string, int> failures)
+    {
+        var fresh = replicas.Where(r => failures.GetValueOrDefault(r) == 0).ToArray();
+        return fresh.Length > 0 ? fresh : replicas.Where(r => failures.GetValueOrDefault(r) < 2).ToArray();
+    }
+
+    /// <summary>The settings the current configuration gives this worker, or null when it has none.</summary>
+    private WorkerSettings? SettingsFor(string workerKey)
+    {
+        if (_configuration is null) return null;
+        foreach (var provision in _configuration.Models)
+            if (_workers.TryGetValue(provision.Model, out var keys) && keys.Contains(workerKey, StringComparer.Ordinal))
+                return new WorkerSettings(provision.Model, provision.MaxBatch, provision.Threads);
+        return null;
     }
 }

@@ -14,7 +14,8 @@ namespace Gearbox.Serving;
 /// <summary>
 /// One model replica. Items wait in an earliest-deadline-first queue; one batch runs at a time on the
 /// engine's own thread, sized by <see cref="BatchPolicy"/>; hopeless items are answered at once.
-/// Reentrant, so new items queue up while a batch runs.
+/// Reentrant, so new items queue up while a batch runs. A new activation (the old one was deactivated,
+/// or its silo left) asks its stage for its settings before it serves its first item.
 /// </summary>
 [Reentrant]
 [CollectionAgeLimit(AlwaysActive = true)]
@@ -31,6 +32,7 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
     private long _served, _dropped, _batches, _batchItems;
     private int _largestBatch;
     private double _queueDelayMs, _busyMs;
+    private Task? _recovery;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -67,10 +69,12 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
             this.GetPrimaryKeyString(), settings.Model, _engine.Device, settings.MaxBatch, settings.Threads);
     }
 
-    public Task<ItemResult[]> Infer(float[][] inputs, double deadlineUnixMs)
+    public async Task<ItemResult[]> Infer(float[][] inputs, double deadlineUnixMs)
     {
         if (_engine is null || _policy is null)
-            throw new InvalidOperationException($"Worker '{this.GetPrimaryKeyString()}' has not been configured.");
+            await RecoverSettings();
+        if (_engine is null || _policy is null) // the activation is being deactivated
+            throw new WorkerNotConfiguredException($"Worker '{this.GetPrimaryKeyString()}' has not been configured.");
         var size = _engine.Spec.InputSize;
         var bad = Array.FindIndex(inputs, i => i is null || i.Length != size);
         if (bad >= 0) throw new ArgumentException($"Item {bad} does not hold {size} values for model '{_engine.Spec.Name}'.");
@@ -88,7 +92,7 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
             _batchLoopRunning = true;
             _batching = RunBatchesAsync();
         }
-        return Task.WhenAll(pending);
+        return await Task.WhenAll(pending);
     }
 
     public Task<WorkerStats> GetStats() => Task.FromResult(new WorkerStats(
@@ -108,6 +112,36 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
         _engine?.Dispose();
         _engine = null;
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Gets this worker's settings from its stage and configures itself (loads and warms the engine). Items
+    /// that arrive meanwhile wait for the same recovery; a failed one is tried again by the next item.
+    /// The stage is reentrant, so asking it while it awaits this worker cannot deadlock.
+    /// </summary>
+    private async Task RecoverSettings()
+    {
+        var recovery = _recovery ??= FetchAndApplySettings();
+        try
+        {
+            await recovery;
+        }
+        finally
+        {
+            if (ReferenceEquals(_recovery, recovery)) _recovery = null;
+        }
+    }
+
+    private async Task FetchAndApplySettings()
+    {
+        var key = this.GetPrimaryKeyString();
+        var stageKey = StageConfigurationRules.StageKeyOf(key);
+        var settings = stageKey is null ? null : await GrainFactory.GetGrain<IStageGrain>(stageKey).GetWorkerSettings(key);
+        if (settings is null)
+            throw new WorkerNotConfiguredException($"Worker '{key}' has not been configured and its stage has no settings for it.");
+        if (_engine is null || _policy is null) // the stage may have configured this worker while we asked
+            await Configure(settings);
+        logger.LogInformation("Worker {Worker} recovered its settings from stage {Stage}: {Settings}", key, stageKey, settings);
     }
 
     /// <summary>Runs batches until the queue is empty; at most one of these runs at a time.</summary>

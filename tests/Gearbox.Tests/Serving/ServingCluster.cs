@@ -21,6 +21,7 @@ public sealed class ServingCluster : IAsyncLifetime
         {
             silo.Services.AddGearboxServing(models.Paths, catalog);
             silo.AddGearboxStorage(new ConfigurationBuilder().Build()); // in-memory store
+            silo.AddIncomingGrainCallFilter(WorkerFaults.Filter); // inert unless a test lists a worker
 
         });
         Cluster = builder.Build();
