@@ -19,12 +19,13 @@ public sealed record MeasuredJson(
 public sealed record PredictedJson(double Capacity, double? P99Ms, double? SimulatedP99Ms, double? SimulatedAttainment, double? Accuracy);
 
 public sealed record GearJson(
-    int Index, double MinLoad, double MaxLoad, double OfferedRate, double DurationSeconds, bool StatisticallyWeak,
+    int Index, double MinLoad, double? MaxLoad, double OfferedRate, double DurationSeconds, bool StatisticallyWeak,
     PredictedJson Predicted, MeasuredJson Measured, double? Ratio, bool WithinTarget, GearVerdict Verdict)
 {
     public static GearJson From(GearCheck c) => new(
-        c.Gear.Index, c.Gear.MinLoad, BenchJson.Num(c.Gear.MaxLoad) ?? c.PredictedCapacity, c.PredictedCapacity, c.DurationSeconds, c.StatisticallyWeak,
-        new PredictedJson(c.PredictedCapacity, c.Gear.PredictedP99Ms, c.Gear.SimulatedP99Ms, c.Gear.SimulatedAttainment, c.Gear.PredictedAccuracy),
+        c.Gear.Index, BenchJson.Num(c.Gear.MinLoad) ?? 0, BenchJson.Num(c.Gear.MaxLoad), BenchJson.Num(c.PredictedCapacity) ?? 0, c.DurationSeconds, c.StatisticallyWeak,
+        new PredictedJson(BenchJson.Num(c.PredictedCapacity) ?? 0, BenchJson.Num(c.Gear.PredictedP99Ms), BenchJson.Num(c.Gear.SimulatedP99Ms),
+            BenchJson.Num(c.Gear.SimulatedAttainment), BenchJson.Num(c.Gear.PredictedAccuracy)),
         MeasuredJson.From(c.Measured), BenchJson.Num(c.Ratio), c.WithinTarget, c.Verdict);
 }
 
@@ -33,7 +34,7 @@ public sealed record TargetBandJson(double Low, double High);
 /// <summary>The --json of --validate-plan.</summary>
 public sealed record ValidationJson(
     string Kind, DateTimeOffset At, string Target, string Pipeline, int? PlanVersion, JsonElement? Request, double? Ceiling,
-    double SloMs, string SloSource, TargetBandJson TargetBand, GearJson[] Gears, bool AutoResumed, string? Warning);
+    double SloMs, SloSource SloSource, TargetBandJson TargetBand, GearJson[] Gears, bool AutoResumed, string? Warning);
 
 public sealed record PhaseJson(int Index, double Rate, double Seconds, double StartSeconds, MeasuredJson Measured);
 
@@ -41,19 +42,30 @@ public sealed record SwitchJson(DateTimeOffset At, double SecondsFromStart, int?
 
 /// <summary>The --json of --phases; <see cref="Switches"/> is null when the gateway could not say (see <see cref="SwitchHistoryProblem"/>).</summary>
 public sealed record PhasesJson(
-    string Kind, DateTimeOffset At, string Target, string Pipeline, double SloMs, string SloSource, bool Capped,
+    string Kind, DateTimeOffset At, string Target, string Pipeline, double SloMs, SloSource SloSource, bool Capped,
     PhaseJson[] Phases, MeasuredJson Overall, SwitchJson[]? Switches, string? SwitchHistoryProblem);
+
+/// <summary>Where the run's SLO came from: the served plan's request, --slo, or the bench's default (no plan served).</summary>
+public enum SloSource
+{
+    Plan,
+    Option,
+    Default,
+}
 
 public static class BenchJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
     /// <summary>A finite number rounded for reading, or null (JSON has no NaN or infinity).</summary>
     public static double? Num(double value) => double.IsFinite(value) ? Math.Round(value, 4) : null;
+
+    public static double? Num(double? value) => value is { } v ? Num(v) : null;
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 

@@ -52,7 +52,8 @@ public sealed record GearCheck(PlanGear Gear, double PredictedCapacity, double D
         GearVerdict.WithinTarget => "ok: within 0.8-1.2",
         GearVerdict.BelowTarget => "LOW: the gear does not hold the load it claims",
         GearVerdict.AboveTarget => "HIGH: the gear holds more than it claims",
-        GearVerdict.GeneratorBound => "inconclusive: the load generator fell behind, so this measures the generator",
+        GearVerdict.GeneratorBound => "inconclusive: the load generator fell behind its schedule, so this measures the generator as much as the gear" +
+                                      (Measured.Drops > 0 ? $" (the gateway also answered {Measured.Drops} of {Measured.Sent} with 504)" : ""),
         _ => "no measurement",
     };
 

@@ -60,7 +60,7 @@ public sealed class GearControl(Uri target, string pipeline) : IDisposable
         if (!answer.Ok)
             throw new GearControlException(answer.EndpointMissing
                 ? $"The gateway at {target} has no GET {_base}/plan ({answer.Problem}); update it."
-                : $"No gear plan to validate for '{pipeline}': {answer.Problem}. " +
+                : $"No gear plan to validate for '{pipeline}': {answer.Problem?.TrimEnd('.')}. " +
                   $"Make one with: curl -XPOST {new Uri(target, _base + "/plan")} -H 'content-type: application/json' -d '{{\"sloMs\":100,\"minAccuracy\":0.9,\"devices\":2}}'");
         try
         {
@@ -79,7 +79,7 @@ public sealed class GearControl(Uri target, string pipeline) : IDisposable
         if (!answer.Ok)
             throw new GearControlException(answer.EndpointMissing
                 ? $"The gateway at {target} has no POST {_base}/gear ({answer.Problem}); update it."
-                : $"The gateway would not pin gear {index} of '{pipeline}': {answer.Problem}.");
+                : $"The gateway would not pin gear {index} of '{pipeline}': {answer.Problem?.TrimEnd('.')}.");
     }
 
     /// <summary>POST /gear {"auto": true}; null when automatic switching resumed, else a warning (older gateways answer 400).</summary>
@@ -91,7 +91,7 @@ public sealed class GearControl(Uri target, string pipeline) : IDisposable
             if (answer.Ok) return null;
             return answer.EndpointMissing || answer.Status == 400
                 ? $"could not resume automatic gear switching ({answer.Problem}): {NoAutoSwitching}. The last gear pinned stays in force."
-                : $"could not resume automatic gear switching: {answer.Problem}. The last gear pinned stays in force.";
+                : $"could not resume automatic gear switching: {answer.Problem?.TrimEnd('.')}. The last gear pinned stays in force.";
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {

@@ -36,11 +36,17 @@ public static class GearRuns
             throw new BenchUsageException($"No gateway answers at {options.Target} ({e.Message}). Start one with './gearbox serve'.");
         }
 
-        var (sloMs, sloSource) = options.SloGiven ? (options.SloMs, "--slo")
-            : plan?.SloMs is { } planSlo && planSlo > 0 ? (planSlo, $"the plan's request (v{plan.Version?.ToString(Invariant) ?? "?"})")
-            : (options.SloMs, "the bench's default (no plan served; give --slo)");
+        var (sloMs, sloSource) = options.SloGiven ? (options.SloMs, SloSource.Option)
+            : plan?.SloMs is { } planSlo && planSlo > 0 ? (planSlo, SloSource.Plan)
+            : (options.SloMs, SloSource.Default);
+        var sloText = sloSource switch
+        {
+            SloSource.Option => "--slo",
+            SloSource.Plan => $"the served plan's request (v{plan?.Version?.ToString(Invariant) ?? "?"})",
+            _ => "the bench's default: no plan served, give --slo",
+        };
         var images = BenchImages.Load(paths, pipeline.InputSide, options.Images, sloMs);
-        Console.WriteLine($"{images.Count} test images ({images.Side}x{images.Side}) from {paths.DatasetFile}; slo_ms {F(sloMs, 1)} from {sloSource}");
+        Console.WriteLine($"{images.Count} test images ({images.Side}x{images.Side}) from {paths.DatasetFile}; slo_ms {F(sloMs, 1)} from {sloText}");
 
         using var run = new HttpLoadRun(options.Target, options.Pipeline, images, TimeSpan.FromSeconds(options.TimeoutSeconds));
         await GatewayCheck.WarmUpAsync(run, options);
@@ -49,7 +55,7 @@ public static class GearRuns
             : await PhasesAsync(options, control, run, images, sloMs, sloSource);
     }
 
-    private static async Task<int> ValidateAsync(BenchOptions o, ServedPlan plan, GearControl control, HttpLoadRun run, BenchImages images, double sloMs, string sloSource)
+    private static async Task<int> ValidateAsync(BenchOptions o, ServedPlan plan, GearControl control, HttpLoadRun run, BenchImages images, double sloMs, SloSource sloSource)
     {
         var known = plan.Gears.Select(g => g.Index).ToHashSet();
         if (o.Gears?.FirstOrDefault(g => !known.Contains(g), -1) is { } unknown and >= 0)
@@ -63,6 +69,13 @@ public static class GearRuns
 
         var checks = new List<GearCheck>();
         string? warning;
+        // Ctrl-C would leave the last gear pinned: resume automatic switching on the way out.
+        ConsoleCancelEventHandler onCancel = (_, _) =>
+        {
+            Console.Error.WriteLine("interrupted: resuming automatic gear switching");
+            if (control.ResumeAutoAsync().Wait(TimeSpan.FromSeconds(5)) is false) Console.Error.WriteLine("no answer in 5 s; the last gear may still be pinned");
+        };
+        Console.CancelKeyPress += onCancel;
         try
         {
             foreach (var gear in gears)
@@ -79,6 +92,8 @@ public static class GearRuns
                 Console.WriteLine($"gear {gear.Index}  band ({F(gear.MinLoad, 1)}, {F(gear.MaxLoad, 1)}] req/s: pinned; settling {F(o.SettleSeconds, 1)} s, then Poisson {F(rate, 1)}/s for {F(seconds, 1)} s" +
                                   (rate < gear.MaxLoad ? " (capped at the plan's ceiling)" : "") + (seconds > o.DurationSeconds ? " (stretched: tiny load)" : ""));
                 if (o.SettleSeconds > 0) await Task.Delay(TimeSpan.FromSeconds(o.SettleSeconds));
+                if (await control.GetStateAsync() is ({ GearIndex: { } inForce }, _) && inForce != gear.Index)
+                    Console.WriteLine($"  warning: the gateway reports gear {inForce} in force, not {gear.Index}: this run measures gear {inForce}.");
                 await run.WarmUpAsync(5);
                 var schedule = PoissonSchedule.OffsetsMs(rate, seconds, o.MaxRequests, o.Seed + gear.Index);
                 var result = await run.RunAsync(schedule);
@@ -90,6 +105,7 @@ public static class GearRuns
         }
         finally
         {
+            Console.CancelKeyPress -= onCancel;
             warning = await control.ResumeAutoAsync();
             Console.WriteLine();
             Console.WriteLine(warning is null ? "automatic gear switching resumed" : $"warning: {warning}");
@@ -134,7 +150,7 @@ public static class GearRuns
         Console.WriteLine($"  {within} of {checks.Count} gear(s) within the target band.");
     }
 
-    private static async Task<int> PhasesAsync(BenchOptions o, GearControl control, HttpLoadRun run, BenchImages images, double sloMs, string sloSource)
+    private static async Task<int> PhasesAsync(BenchOptions o, GearControl control, HttpLoadRun run, BenchImages images, double sloMs, SloSource sloSource)
     {
         var phases = o.Phases!;
         var schedule = LoadPhases.Schedule(phases, o.MaxRequests, o.Seed);

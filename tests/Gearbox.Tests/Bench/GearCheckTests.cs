@@ -62,6 +62,7 @@ public class GearCheckTests
         Assert.Equal(GearVerdict.GeneratorBound, check.Verdict);
         Assert.False(check.WithinTarget);
         Assert.Contains("generator", check.VerdictText);
+        Assert.Contains("500 of 1000 with 504", check.VerdictText);
     }
 
     [Fact]
@@ -92,7 +93,7 @@ public class GearCheckTests
         using var request = JsonDocument.Parse("""{"pipeline":"fashion","sloMs":100,"minAccuracy":0.9,"devices":2}""");
         var check = new GearCheck(Gear(100), 100, 10, false, Window(950, 50));
         var json = BenchJson.Serialize(new ValidationJson("validate-plan", DateTimeOffset.UnixEpoch, "http://127.0.0.1:8080/", "fashion", 3,
-            request.RootElement.Clone(), 4000, 100, "plan", new TargetBandJson(0.8, 1.2), [GearJson.From(check)], true, null));
+            request.RootElement.Clone(), 4000, 100, SloSource.Plan, new TargetBandJson(0.8, 1.2), [GearJson.From(check)], true, null));
 
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
@@ -107,6 +108,7 @@ public class GearCheckTests
         Assert.Equal(0.95, gear.GetProperty("ratio").GetDouble());
         Assert.True(gear.GetProperty("withinTarget").GetBoolean());
         Assert.Equal("withinTarget", gear.GetProperty("verdict").GetString());
+        Assert.Equal("plan", root.GetProperty("sloSource").GetString());
     }
 
     [Fact]
@@ -124,7 +126,7 @@ public class GearCheckTests
     public void The_phases_json_names_its_parts()
     {
         var w = Window(10);
-        var json = BenchJson.Serialize(new PhasesJson("phases", DateTimeOffset.UnixEpoch, "t", "fashion", 100, "--slo", false,
+        var json = BenchJson.Serialize(new PhasesJson("phases", DateTimeOffset.UnixEpoch, "t", "fashion", 100, SloSource.Option, false,
             [new PhaseJson(1, 200, 20, 0, MeasuredJson.From(w))], MeasuredJson.From(w),
             [new SwitchJson(DateTimeOffset.UnixEpoch, 21.5, 1, 4, 790, "rate above band")], null));
 
