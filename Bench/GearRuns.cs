@@ -36,6 +36,7 @@ public static class GearRuns
             throw new BenchUsageException($"No gateway answers at {options.Target} ({e.Message}). Start one with './gearbox serve'.");
         }
 
+        if (options.ValidatePlan) SelectGears(plan!, options.Gears); // a wrong --gears fails before any load is sent
         var (sloMs, sloSource) = options.SloGiven ? (options.SloMs, SloSource.Option)
             : plan?.SloMs is { } planSlo && planSlo > 0 ? (planSlo, SloSource.Plan)
             : (options.SloMs, SloSource.Default);
@@ -57,10 +58,7 @@ public static class GearRuns
 
     private static async Task<int> ValidateAsync(BenchOptions o, ServedPlan plan, GearControl control, HttpLoadRun run, BenchImages images, double sloMs, SloSource sloSource)
     {
-        var known = plan.Gears.Select(g => g.Index).ToHashSet();
-        if (o.Gears?.FirstOrDefault(g => !known.Contains(g), -1) is { } unknown and >= 0)
-            throw new BenchUsageException($"--gears: the plan (v{plan.Version}) has no gear {unknown}; it has gears {string.Join(", ", known.Order())}.");
-        var gears = plan.Gears.Where(g => o.Gears is null || o.Gears.Contains(g.Index)).ToArray();
+        var gears = SelectGears(plan, o.Gears);
         Console.WriteLine();
         Console.WriteLine($"PLAN v{plan.Version?.ToString(Invariant) ?? "?"} for '{o.Pipeline}': {plan.Gears.Length} gears, ceiling {F(plan.Ceiling ?? double.NaN, 1)}/s, " +
                           $"slo {F(plan.SloMs ?? double.NaN, 1)} ms, min accuracy {F(plan.MinAccuracy ?? double.NaN, 3)}; validating {gears.Length} gear(s) " +
@@ -118,6 +116,15 @@ public static class GearRuns
                 sloMs, sloSource, new TargetBandJson(GearCheck.TargetLow, GearCheck.TargetHigh), checks.Select(GearJson.From).ToArray(), warning is null, warning));
         }
         return 0;
+    }
+
+    /// <summary>The plan's gears named by --gears (all when null), in index order; an index the plan lacks is an error naming it.</summary>
+    public static PlanGear[] SelectGears(ServedPlan plan, int[]? wanted)
+    {
+        var known = plan.Gears.Select(g => g.Index).ToHashSet();
+        if (wanted?.FirstOrDefault(g => !known.Contains(g), -1) is { } unknown and >= 0)
+            throw new BenchUsageException($"--gears: the plan (v{plan.Version?.ToString(Invariant) ?? "?"}) has no gear {unknown}; it has gears {string.Join(", ", known.Order())}.");
+        return plan.Gears.Where(g => wanted is null || wanted.Contains(g.Index)).OrderBy(g => g.Index).ToArray();
     }
 
     private static void PrintGear(GearCheck c, double sloMs)

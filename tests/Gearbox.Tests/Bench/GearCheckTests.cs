@@ -88,6 +88,18 @@ public class GearCheckTests
     }
 
     [Fact]
+    public void Gears_are_picked_by_index_and_an_unknown_one_is_named()
+    {
+        var plan = new ServedPlan(3, null, 100, 0.9, [Gear(50) with { Index = 0 }, Gear(100) with { Index = 1 }, Gear(200) with { Index = 2 }], null, []);
+
+        Assert.Equal([0, 1, 2], GearRuns.SelectGears(plan, null).Select(g => g.Index));
+        Assert.Equal([0, 2], GearRuns.SelectGears(plan, [2, 0]).Select(g => g.Index));
+        var error = Assert.Throws<BenchUsageException>(() => GearRuns.SelectGears(plan, [1, 7]));
+        Assert.Contains("no gear 7", error.Message);
+        Assert.Contains("0, 1, 2", error.Message);
+    }
+
+    [Fact]
     public void The_json_has_the_plan_and_per_gear_predicted_measured_ratio_and_verdict()
     {
         using var request = JsonDocument.Parse("""{"pipeline":"fashion","sloMs":100,"minAccuracy":0.9,"devices":2}""");
