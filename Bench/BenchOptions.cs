@@ -23,6 +23,24 @@ public sealed record BenchOptions(
     int EngineThreads,
     string? Device)
 {
+    /// <summary>--slo was given (otherwise --validate-plan and --phases take the served plan's SLO).</summary>
+    public bool SloGiven { get; init; }
+
+    /// <summary>--validate-plan: pin each gear of the served plan and load it at its claimed capacity.</summary>
+    public bool ValidatePlan { get; init; }
+
+    /// <summary>--gears: the gear indices to validate (null: every gear of the plan).</summary>
+    public int[]? Gears { get; init; }
+
+    /// <summary>--phases: one open-loop schedule of rate × seconds steps (null: the --rate sweep).</summary>
+    public LoadPhase[]? Phases { get; init; }
+
+    /// <summary>--settle: seconds to wait after pinning a gear before loading it.</summary>
+    public double SettleSeconds { get; init; } = 2;
+
+    /// <summary>--json: where to write the results of --validate-plan or --phases.</summary>
+    public string? JsonPath { get; init; }
+
     public const string Usage = """
         gearbox-bench: open-loop load on a Gearbox gateway, optionally beside the engine alone.
           --target URL          gateway base address, loopback only (default http://127.0.0.1:8080)
@@ -44,6 +62,17 @@ public sealed record BenchOptions(
           --engine-items N      images for the engine's max throughput (default 3000)
           --engine-threads T    intra-op threads per engine (default: all cores)
           --device D            engine device (default auto: cuda if available, else cpu)
+
+        Gear plans (the gateway's GET /v1/pipelines/{name}/plan; --slo defaults to the plan's SLO):
+          --validate-plan       pin each gear in turn, offer its claimed upper load (maxLoad, capped at
+                                the plan's ceiling) for --duration s and compare the measured goodput at
+                                the SLO, p99 and accuracy with the plan's predictions (target 0.8-1.2);
+                                resumes automatic gear switching at the end
+          --gears 0,3,5         validate only these gears
+          --settle S            seconds to wait after pinning a gear (default 2)
+          --phases R1xS1,R2xS2  one open-loop run of back-to-back phases, e.g. 200x20,800x20,200x30
+                                (rate x seconds), reported per phase, then the gear switches made meanwhile
+          --json FILE           write the results of --validate-plan or --phases as JSON
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -59,6 +88,7 @@ public sealed record BenchOptions(
         {
             "target", "pipeline", "rate", "duration", "max-requests", "slo", "images", "seed", "timeout", "engine-baseline",
             "engine-only", "thresholds", "engine-samples", "engine-batch", "engine-items", "engine-threads", "device", "help",
+            "validate-plan", "gears", "settle", "phases", "json",
         };
         var unknown = values.Keys.FirstOrDefault(k => !known.Contains(k));
         if (unknown is not null) throw new BenchUsageException($"Unknown option '--{unknown}'.");
@@ -86,6 +116,28 @@ public sealed record BenchOptions(
             thresholds = list.Split(',').Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v is >= 0 and <= 1
                 ? v : throw new BenchUsageException($"--thresholds must be numbers in [0, 1] separated by commas, not '{list}'.")).ToArray();
         }
+        var validate = values.ContainsKey("validate-plan");
+        var phases = values.ContainsKey("phases")
+            ? LoadPhases.Parse(Text("phases") ?? throw new BenchUsageException("--phases needs a value, e.g. 200x20,800x20,200x30."))
+            : null;
+        if (validate && phases is not null) throw new BenchUsageException("--validate-plan and --phases are separate runs; give one.");
+        if (phases is not null && (values.ContainsKey("rate") || values.ContainsKey("duration")))
+            throw new BenchUsageException("--phases sets the rates and durations itself; leave out --rate and --duration.");
+        if (validate && values.ContainsKey("rate"))
+            throw new BenchUsageException("--validate-plan offers each gear its own maxLoad; leave out --rate.");
+        if ((validate || phases is not null) && (values.ContainsKey("engine-baseline") || values.ContainsKey("engine-only")))
+            throw new BenchUsageException("--engine-baseline and --engine-only do not combine with --validate-plan or --phases.");
+        if (values.ContainsKey("gears") && !validate) throw new BenchUsageException("--gears goes with --validate-plan.");
+        if (values.ContainsKey("json") && !validate && phases is null) throw new BenchUsageException("--json goes with --validate-plan or --phases.");
+        if (values.ContainsKey("json") && string.IsNullOrWhiteSpace(Text("json"))) throw new BenchUsageException("--json needs a file name.");
+        int[]? gears = null;
+        if (values.ContainsKey("gears"))
+        {
+            var gearList = Text("gears") ?? throw new BenchUsageException("--gears needs gear indices, e.g. 0,3,5.");
+            gears = gearList.Split(',').Select(g => int.TryParse(g.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var v)
+                ? v : throw new BenchUsageException($"--gears takes gear indices (0, 1, ...) separated by commas; '{g}' in '{gearList}' is not one.")).Distinct().Order().ToArray();
+        }
+
         return new BenchOptions(
             target,
             Text("pipeline") ?? "fashion",
@@ -103,7 +155,15 @@ public sealed record BenchOptions(
             Integer("engine-batch", 32, 1, 1024),
             Integer("engine-items", 3000, 1, 1_000_000),
             Integer("engine-threads", Environment.ProcessorCount, 1, Environment.ProcessorCount),
-            Text("device"));
+            Text("device"))
+        {
+            SloGiven = values.ContainsKey("slo"),
+            ValidatePlan = validate,
+            Gears = gears,
+            Phases = phases,
+            SettleSeconds = Number("settle", 2, 0, 600),
+            JsonPath = Text("json"),
+        };
     }
 
     private static double[] ParseRates(string? text)

@@ -16,6 +16,7 @@ try
     var options = BenchOptions.Parse(args);
     var paths = GearboxPaths.Default();
     var pipeline = PipelineCatalog.Load().Get(options.Pipeline);
+    if (options.ValidatePlan || options.Phases is not null) return await GearRuns.RunAsync(options, pipeline, paths);
     var scoredAs = pipeline.Stages[0].Kind == StageKind.TileSplit ? "tiles" : "images";
     var images = BenchImages.Load(paths, pipeline.InputSide, options.Images, options.SloMs);
     Console.WriteLine($"{images.Count} test images ({images.Side}x{images.Side}) from {paths.DatasetFile}");
@@ -24,12 +25,7 @@ try
     if (!options.EngineOnly)
     {
         using var run = new HttpLoadRun(options.Target, options.Pipeline, images, TimeSpan.FromSeconds(options.TimeoutSeconds));
-        var warm = await run.WarmUpAsync(20);
-        if (warm.All(o => o.Status == 0))
-            throw new BenchUsageException($"No gateway answers at {options.Target} ({warm[0].Error}). Start one with './gearbox serve', or use --engine-only.");
-        if (warm.All(o => o.Status == 404))
-            throw new BenchUsageException($"The gateway at {options.Target} does not serve '{options.Pipeline}' (404).");
-        Console.WriteLine($"warm-up: 20 sequential requests, not counted ({warm.Count(o => o.IsOk)} answered 200)");
+        await GatewayCheck.WarmUpAsync(run, options);
         foreach (var rate in options.Rates)
         {
             if (runs.Count > 0) await Task.Delay(TimeSpan.FromSeconds(2)); // let the previous run's backlog clear
@@ -57,7 +53,7 @@ try
     }
     return 0;
 }
-catch (Exception e) when (e is BenchUsageException or DatasetFileException or ModelLoadException or FileNotFoundException or InvalidDataException or KeyNotFoundException or UriFormatException)
+catch (Exception e) when (e is BenchUsageException or GearControlException or DatasetFileException or ModelLoadException or FileNotFoundException or InvalidDataException or KeyNotFoundException or UriFormatException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;

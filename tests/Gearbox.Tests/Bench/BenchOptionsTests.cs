@@ -53,4 +53,40 @@ public class BenchOptionsTests
     [Fact]
     public void A_rate_list_is_a_sweep_run_from_low_to_high() =>
         Assert.Equal([500, 1000, 2000], BenchOptions.Parse(["--rate", "2000,500,1000"]).Rates);
+
+    [Fact]
+    public void Plan_validation_options_are_read()
+    {
+        var options = BenchOptions.Parse(["--validate-plan", "--gears", "5,0,3", "--json", "out/v.json", "--settle", "1"]);
+
+        Assert.True(options.ValidatePlan);
+        Assert.Equal([0, 3, 5], options.Gears!);
+        Assert.Equal("out/v.json", options.JsonPath);
+        Assert.Equal(1, options.SettleSeconds);
+        Assert.False(options.SloGiven);
+        Assert.True(BenchOptions.Parse(["--validate-plan", "--slo", "80"]).SloGiven);
+    }
+
+    [Fact]
+    public void Phases_are_read()
+    {
+        var options = BenchOptions.Parse(["--phases", "200x20,800x20,200x30", "--json", "p.json"]);
+
+        Assert.Equal([new LoadPhase(200, 20), new LoadPhase(800, 20), new LoadPhase(200, 30)], options.Phases!);
+        Assert.False(options.ValidatePlan);
+    }
+
+    [Theory]
+    [InlineData("--validate-plan", "--phases", "200x20")]
+    [InlineData("--phases", "200x20", "--rate", "100")]
+    [InlineData("--phases", "200x20", "--duration", "5")]
+    [InlineData("--validate-plan", "--rate", "100")]
+    [InlineData("--validate-plan", "--engine-baseline")]
+    [InlineData("--gears", "1,2", "--rate", "100")]
+    [InlineData("--validate-plan", "--gears", "1,two")]
+    [InlineData("--json", "x.json", "--rate", "100")]
+    [InlineData("--validate-plan", "--json")]
+    [InlineData("--phases", "200x20,800y20")]
+    public void Conflicting_or_bad_gear_options_are_refused(params string[] args) =>
+        Assert.Throws<BenchUsageException>(() => BenchOptions.Parse(args));
 }
