@@ -32,8 +32,12 @@ public static class GatewayApp
         builder.Services.AddSingleton(new Admission(gateway.MaxInFlight));
         builder.Services.AddHostedService<PipelineWarmUp>();
         builder.Services.AddProblemDetails();
-        // Modes and kinds read as words ("auto", "pinned"), not numbers.
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        // Modes and kinds read as words ("auto", "pinned"), not numbers; a figure not measured is "NaN", not a failed response.
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        });
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(GearboxMetrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());

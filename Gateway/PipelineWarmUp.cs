@@ -56,10 +56,14 @@ public sealed class PipelineWarmUp(
     {
         var status = await grains.GetGrain<IGearPlannerGrain>(pipeline).Start().WaitAsync(stoppingToken);
         var plan = await grains.GetGrain<IGearPlannerGrain>(pipeline).GetPlan().WaitAsync(stoppingToken);
-        if (plan is null) return;
+        var mode = status.Mode == GearMode.Pinned ? "pinned (POST /gear {\"auto\":true} resumes)" : "automatic";
+        if (plan is null)
+        {
+            logger.LogInformation("Pipeline {Pipeline}: control policy '{Policy}', {Mode}, {Devices} device(s) held", pipeline, status.Policy, mode, status.Devices);
+            return;
+        }
         logger.LogInformation(
-            "Pipeline {Pipeline}: {Mode} gear switching on plan v{Version} (p99 SLO {Slo} ms, accuracy ≥ {Floor:0.###}, {Devices} device(s)): {Gears} gears up to {Ceiling:0.#} req/s",
-            pipeline, status.Mode == GearMode.Pinned ? "pinned (POST /gear {\"auto\":true} resumes)" : "automatic", plan.Version,
-            plan.Request.SloMs, plan.Request.MinAccuracy, plan.Request.Devices, plan.Gears.Length, plan.Ceiling);
+            "Pipeline {Pipeline}: control policy '{Policy}', {Mode}, on plan v{Version} (p99 SLO {Slo} ms, accuracy ≥ {Floor:0.###}, {Devices} device(s)): {Gears} gears up to {Ceiling:0.#} req/s",
+            pipeline, status.Policy, mode, plan.Version, plan.Request.SloMs, plan.Request.MinAccuracy, plan.Request.Devices, plan.Gears.Length, plan.Ceiling);
     }
 }

@@ -1,6 +1,6 @@
 namespace Gearbox.Contracts.Monitoring;
 
-/// <summary>One model's share of a window: items that arrived at it, items it passed on, its queue, batches and drops.</summary>
+/// <summary>One model's share of a window: items that arrived at it, items it passed on, its queue, batches, drops, and engine-busy ms over its replicas.</summary>
 [GenerateSerializer, Immutable, Alias("gearbox.model-window")]
 public sealed record ModelWindow(
     [property: Id(0)] long Arrivals,
@@ -8,7 +8,8 @@ public sealed record ModelWindow(
     [property: Id(2)] int Queue,
     [property: Id(3)] long Batches,
     [property: Id(4)] double MeanBatch,
-    [property: Id(5)] long Dropped);
+    [property: Id(5)] long Dropped,
+    [property: Id(6)] double BusyMs = 0);
 
 /// <summary>
 /// One closed monitoring window of a pipeline (<see cref="LoadView.WindowMs"/> long, ending at <see cref="At"/>):

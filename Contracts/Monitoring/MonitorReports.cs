@@ -23,7 +23,7 @@ public sealed record StageReport(
     [property: Id(1)] Dictionary<string, long> Arrivals,
     [property: Id(2)] Dictionary<string, long> Forwarded);
 
-/// <summary>What one worker counted since its last report, and its queue length now.</summary>
+/// <summary>What one worker counted since its last report (batches, items, drops, ms its engine was busy), and its queue length now.</summary>
 [GenerateSerializer, Immutable, Alias("gearbox.worker-report")]
 public sealed record WorkerReport(
     [property: Id(0)] string Worker,
@@ -31,4 +31,5 @@ public sealed record WorkerReport(
     [property: Id(2)] int Queue,
     [property: Id(3)] long Batches,
     [property: Id(4)] long BatchItems,
-    [property: Id(5)] long Dropped);
+    [property: Id(5)] long Dropped,
+    [property: Id(6)] double BusyMs = 0);

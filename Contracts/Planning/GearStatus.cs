@@ -2,10 +2,10 @@ using Gearbox.Contracts.Monitoring;
 
 namespace Gearbox.Contracts.Planning;
 
-/// <summary>Who chooses a pipeline's gear: nobody yet (its initial static configuration), the controller by load, or a person.</summary>
+/// <summary>Who chooses a pipeline's gear: nobody yet (its initial configuration), the control policy by load, or a person.</summary>
 public enum GearMode
 {
-    Static,
+    Off,
     Auto,
     Pinned,
 }
@@ -28,7 +28,8 @@ public sealed record GearBand(
 
 /// <summary>
 /// What GET /v1/pipelines/{name}/gear shows: the mode, the gear in force and its band, the monitor's
-/// estimate, the load each model is expected to see at it, and the applied gear in full.
+/// estimate, the applied gear in full, the control policy ("gears" or a baseline), and the devices the
+/// configuration in force holds and has held (device-seconds since the planner's activation).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("gearbox.gear-status")]
 public sealed record GearStatus(
@@ -39,4 +40,7 @@ public sealed record GearStatus(
     [property: Id(4)] GearBand? Band,
     [property: Id(5)] LoadEstimate? Estimate,
     [property: Id(6)] AppliedGear? Applied,
-    [property: Id(7)] int Gears);
+    [property: Id(7)] int Gears,
+    [property: Id(8)] string Policy = "gears",
+    [property: Id(9)] int Devices = 0,
+    [property: Id(10)] double DeviceSeconds = 0);

@@ -49,6 +49,7 @@ public sealed class LoadWindows(int capacity, double windowMs)
         counts.Batches += report.Batches;
         counts.BatchItems += report.BatchItems;
         counts.Dropped += report.Dropped;
+        counts.BusyMs += report.BusyMs;
         _queues[report.Worker] = (report.Model, report.Queue, now);
     }
 
@@ -71,7 +72,7 @@ public sealed class LoadWindows(int capacity, double windowMs)
         foreach (var model in queuePerModel.Keys) Model(model);
         var perModel = _models.ToDictionary(m => m.Key, m => new ModelWindow(
             m.Value.Arrivals, m.Value.Forwarded, queuePerModel.GetValueOrDefault(m.Key), m.Value.Batches,
-            m.Value.Batches == 0 ? 0 : (double)m.Value.BatchItems / m.Value.Batches, m.Value.Dropped), StringComparer.Ordinal);
+            m.Value.Batches == 0 ? 0 : (double)m.Value.BatchItems / m.Value.Batches, m.Value.Dropped, m.Value.BusyMs), StringComparer.Ordinal);
         _latencies.Sort();
         var window = new LoadWindow(at, _arrivals, perModel, queuePerModel.Values.Sum(), _inFlight, _dropped,
             Percentile(_latencies, 0.50), Percentile(_latencies, 0.99), _completed);
@@ -107,5 +108,6 @@ public sealed class LoadWindows(int capacity, double windowMs)
     private sealed class ModelCounts
     {
         public long Arrivals, Forwarded, Batches, BatchItems, Dropped;
+        public double BusyMs;
     }
 }

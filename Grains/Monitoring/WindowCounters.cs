@@ -67,16 +67,18 @@ public sealed class StageCounter(string stage)
     }
 }
 
-/// <summary>What a worker counts between two pushes: batches, items batched and dropped; it reports its queue too.</summary>
+/// <summary>What a worker counts between two pushes: batches, items batched and dropped, engine-busy ms; it reports its queue too.</summary>
 public sealed class WorkerCounter
 {
     private long _batches, _items, _dropped;
+    private double _busyMs;
     private int _lastQueue = -1;
 
-    public void Batch(int items)
+    public void Batch(int items, double busyMs)
     {
         _batches++;
         _items += items;
+        _busyMs += busyMs;
     }
 
     public void Dropped(int items) => _dropped += items;
@@ -84,8 +86,9 @@ public sealed class WorkerCounter
     public WorkerReport? Take(string worker, string model, int queue)
     {
         if (_batches == 0 && _dropped == 0 && queue == _lastQueue) return null;
-        var report = new WorkerReport(worker, model, queue, _batches, _items, _dropped);
+        var report = new WorkerReport(worker, model, queue, _batches, _items, _dropped, _busyMs);
         _batches = _items = _dropped = 0;
+        _busyMs = 0;
         _lastQueue = queue;
         return report;
     }

@@ -147,7 +147,7 @@ public sealed class GearPlanner
         return a.Provision.P99Ms < b.Provision.P99Ms;
     }
 
-    private Gear ToGear(int index, double minLoad, double maxLoad, BandChoice choice, PlanRequest request, SimulationResult? simulated) => new(
+    internal Gear ToGear(int index, double minLoad, double maxLoad, BandChoice choice, PlanRequest request, SimulationResult? simulated) => new(
         index, minLoad, maxLoad,
         GearMapping.Thresholds(_model, choice.Point.Thresholds),
         GearMapping.PerUnit(_model, choice.Provision.Replicas),

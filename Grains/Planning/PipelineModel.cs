@@ -47,8 +47,11 @@ public sealed class PipelineModel
     }
 
     /// <summary>The same pipeline with its cascade cut down to the last (largest) model: baseline (a) of the benchmark.</summary>
-    public PipelineModel WithLargestModelOnly() =>
-        new($"{Name} ({_cascade[^1].Model} only)", _splitter, [_cascade[^1]], CascadeStage, SplitStage);
+    public PipelineModel WithLargestModelOnly() => WithOnly(_cascade.Count - 1);
+
+    /// <summary>The same pipeline with its cascade cut down to model <paramref name="cascadeIndex"/> alone (the tile detector stays).</summary>
+    public PipelineModel WithOnly(int cascadeIndex) =>
+        new($"{Name} ({_cascade[cascadeIndex].Model} only)", _splitter, [_cascade[cascadeIndex]], CascadeStage, SplitStage);
 
     public string Name { get; }
 

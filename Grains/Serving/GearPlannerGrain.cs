@@ -2,6 +2,7 @@ using Gearbox.Contracts.Monitoring;
 using Gearbox.Contracts.Planning;
 using Gearbox.Contracts.Serving;
 using Gearbox.Planning;
+using Gearbox.Planning.Baselines;
 using Gearbox.Planning.Control;
 using Gearbox.Storage;
 using Microsoft.Extensions.Logging;
@@ -35,9 +36,12 @@ public sealed class GearPlannerGrain(
     private GearTable? _table;
     private PipelineModel? _model;
     private GearController _controller = null!;
+    private ReactiveLoop? _reactive;
     private IGrainTimer? _loop;
     private LoadEstimate? _estimate;
     private DateTimeOffset _retryAt;
+    private DateTimeOffset? _lastTick;
+    private double _deviceSeconds;
 
     private string Pipeline => this.GetPrimaryKeyString();
     private IMonitorGrain Monitor => GrainFactory.GetGrain<IMonitorGrain>(Pipeline);
@@ -63,7 +67,12 @@ public sealed class GearPlannerGrain(
         try
         {
             model = BuildModel();
-            plan = await Task.Run(() => new GearPlanner(model).Plan(request));
+            plan = await Task.Run(() => control.Policy switch
+            {
+                ControlPolicy.Static => BaselinePlans.Static(model, request, control.PeakLoad),
+                ControlPolicy.Switching => BaselinePlans.Switching(model, request),
+                _ => new GearPlanner(model).Plan(request),
+            });
         }
         catch (PlanningImpossibleException e)
         {
@@ -100,11 +109,20 @@ public sealed class GearPlannerGrain(
             throw new ArgumentException("Give a load (req/s, ≥ 0) or a gear index.");
         state.State.Mode = GearMode.Pinned;
         var gearIndex = index ?? table.IndexFor(load!.Value);
-        return await Apply(table, gearIndex, load, index is null ? $"pinned for {load:0.#} req/s" : $"pinned to gear {gearIndex}");
+        return await Apply(table[gearIndex], table.Plan.Version, gearIndex, load, index is null ? $"pinned for {load:0.#} req/s" : $"pinned to gear {gearIndex}");
     }
 
     public async Task<GearStatus> Start()
     {
+        if (control.Policy == ControlPolicy.Reactive)
+        {
+            _reactive ??= new ReactiveLoop(_model ??= BuildModel(), control, clock);
+            await SetMode(GearMode.Auto);
+            if (state.State.Applied is null || state.State.Applied.PlanVersion != ReactiveLoop.PlanVersion)
+                await Apply(_reactive.Gear, ReactiveLoop.PlanVersion, _reactive.Gear.Devices, 0, "reactive baseline: one replica of each served model");
+            StartLoop();
+            return await GetStatus();
+        }
         if (state.State.Plan is null)
         {
             var defaultRequest = DefaultPlan.For(catalog.Get(Pipeline), control);
@@ -119,7 +137,7 @@ public sealed class GearPlannerGrain(
 
     public async Task<GearStatus> ResumeAuto()
     {
-        Table();
+        if (control.Policy != ControlPolicy.Reactive) Table();
         _controller = new GearController(control, clock);
         await SetMode(GearMode.Auto);
         StartLoop();
@@ -129,31 +147,45 @@ public sealed class GearPlannerGrain(
     public async Task<GearStatus> GetStatus()
     {
         var estimate = _estimate ?? await Monitor.GetEstimate();
-        var applied = state.State.Applied is { } a && a.PlanVersion == _table?.Plan.Version ? a : null;
+        var applied = InForce();
         return new GearStatus(Pipeline, state.State.Mode, _table?.Plan.Version, applied?.GearIndex,
-            applied is null ? null : new GearBand(applied.Gear.MinLoad, applied.Gear.MaxLoad), estimate, state.State.Applied, _table?.Count ?? 0);
+            applied is null ? null : new GearBand(applied.Gear.MinLoad, applied.Gear.MaxLoad), estimate, state.State.Applied, _table?.Count ?? 0,
+            control.Policy.ToString().ToLowerInvariant(), DevicesHeld(), _deviceSeconds);
     }
 
     public Task<GearShift[]> GetHistory() => Task.FromResult(state.State.History.ToArray());
 
-    /// <summary>One turn of the online loop: read the estimate, let the controller decide, apply its gear.</summary>
+    /// <summary>One turn of the online loop: count the devices held, read the estimate, let the policy decide, apply its choice.</summary>
     private async Task Tick()
     {
-        if (state.State.Mode != GearMode.Auto || _table is not { } table) return;
+        var now = clock.GetUtcNow();
+        if (_lastTick is { } last) _deviceSeconds += DevicesHeld() * (now - last).TotalSeconds;
+        _lastTick = now;
+        if (state.State.Mode != GearMode.Auto) return;
         var estimate = _estimate = await Monitor.GetEstimate();
-        var current = state.State.Applied is { } a && a.PlanVersion == table.Plan.Version ? a.GearIndex : -1;
-        GearboxMetrics.ControlGauges.Set(Pipeline, estimate.Demand, current);
-        if (clock.GetUtcNow() < _retryAt) return;
-        var decision = _controller.Decide(table, current, estimate);
-        if (!decision.Switch) return;
+        GearboxMetrics.ControlGauges.Set(Pipeline, estimate.Demand, InForce()?.GearIndex ?? -1);
+        if (now < _retryAt) return;
+
+        Gear? next = null;
+        var (version, index, reason) = (0, 0, "");
+        if (control.Policy == ControlPolicy.Reactive && _reactive is { } reactive)
+        {
+            if (await reactive.DecideAsync(Monitor) is { } scaled) (next, version, index, reason) = (scaled.Gear, ReactiveLoop.PlanVersion, scaled.Gear.Devices, scaled.Reason);
+        }
+        else if (_table is { } table)
+        {
+            var decision = _controller.Decide(table, InForce()?.GearIndex ?? -1, estimate);
+            if (decision.Switch) (next, version, index, reason) = (table[decision.Target], table.Plan.Version, decision.Target, decision.Reason);
+        }
+        if (next is null) return;
         try
         {
-            await Apply(table, decision.Target, estimate.Demand, decision.Reason);
+            await Apply(next, version, index, estimate.Demand, reason);
         }
         catch (Exception e)
         {
             _retryAt = clock.GetUtcNow() + RetryAfterFailure;
-            logger.LogWarning(e, "Gear {Gear} of {Pipeline} could not be applied; the controller tries again in {Seconds} s", decision.Target, Pipeline, RetryAfterFailure.TotalSeconds);
+            logger.LogWarning(e, "Gear {Gear} of {Pipeline} could not be applied; the controller tries again in {Seconds} s", index, Pipeline, RetryAfterFailure.TotalSeconds);
         }
     }
 
@@ -171,20 +203,19 @@ public sealed class GearPlannerGrain(
         await TryWriteState("mode " + mode);
     }
 
-    /// <summary>Applies gear <paramref name="gearIndex"/>: thresholds and replicas of every stage (new replicas warm first, retired ones drain), then records the switch.</summary>
-    private async Task<AppliedGear> Apply(GearTable table, int gearIndex, double? load, string reason)
+    /// <summary>Applies <paramref name="gear"/>: thresholds and replicas of every stage (new replicas warm first, retired ones drain), then records the switch.</summary>
+    private async Task<AppliedGear> Apply(Gear gear, int planVersion, int gearIndex, double? load, string reason)
     {
-        var gear = table[gearIndex];
         var definition = catalog.Get(Pipeline);
         var pipeline = GrainFactory.GetGrain<IPipelineGrain>(Pipeline);
         foreach (var stage in definition.Stages)
             await pipeline.Configure(stage.Name, gear.ToStageConfiguration(stage));
         var now = clock.GetUtcNow();
-        var previous = state.State.Applied is { } p && p.PlanVersion == table.Plan.Version ? p.GearIndex : -1;
-        var applied = new AppliedGear(table.Plan.Version, gearIndex, load, load is { } x && table.IsOverCeiling(x), now, gear);
+        var previous = state.State.Applied is { } p && p.PlanVersion == planVersion ? p.GearIndex : -1;
+        var applied = new AppliedGear(planVersion, gearIndex, load, load > gear.MaxLoad, now, gear);
         state.State.Applied = applied;
         var history = state.State.History;
-        history.Add(new GearShift(now, previous, gearIndex, load, reason, table.Plan.Version));
+        history.Add(new GearShift(now, previous, gearIndex, load, reason, planVersion));
         if (history.Count > IGearPlannerGrain.MaxHistory) history.RemoveRange(0, history.Count - IGearPlannerGrain.MaxHistory);
         GearboxMetrics.ControlGauges.Set(Pipeline, load ?? _estimate?.Demand ?? 0, gearIndex);
         logger.LogInformation("{Pipeline}: gear {From} → {To} ({Reason})", Pipeline, previous, gearIndex, reason);
@@ -218,6 +249,13 @@ public sealed class GearPlannerGrain(
             logger.LogWarning("{What} of {Pipeline} is in force but not recorded: {Reason}", what, Pipeline, StoreDown(e).Message);
         }
     }
+
+    /// <summary>The applied gear when it belongs to what is in force now (the current plan, or the reactive baseline's).</summary>
+    private AppliedGear? InForce() => state.State.Applied is { } a
+        && (control.Policy == ControlPolicy.Reactive ? a.PlanVersion == ReactiveLoop.PlanVersion : a.PlanVersion == _table?.Plan.Version) ? a : null;
+
+    /// <summary>Devices the configuration in force holds: one per replica.</summary>
+    private int DevicesHeld() => state.State.Applied?.Gear.Replicas.Values.Sum() ?? 0;
 
     private PipelineModel BuildModel() => PipelineModel.From(catalog.Get(Pipeline), m => runtime.Profile(m)
         ?? throw new PlanningImpossibleException($"Model '{m}' has no profile yet; run './gearbox profile'."));

@@ -193,7 +193,7 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
             _batches++;
             _batchItems += batch.Count;
             _largestBatch = Math.Max(_largestBatch, batch.Count);
-            _counter.Batch(batch.Count);
+            _counter.Batch(batch.Count, output.ComputeMs);
             _busyMs += output.ComputeMs;
             GearboxMetrics.Served.Add(batch.Count, tag);
             GearboxMetrics.BatchSize.Record(batch.Count, tag);

@@ -14,7 +14,7 @@ namespace Gearbox.Storage;
 public sealed class DocumentGrainStorage(string storageName, IDocumentStore store, IActivatorProvider activators, JsonSerializerOptions? json = null)
     : IGrainStorage
 {
-    private readonly JsonSerializerOptions _json = json ?? new JsonSerializerOptions(JsonSerializerDefaults.Web);
+    private readonly JsonSerializerOptions _json = json ?? StorageJson.Options;
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {

@@ -9,7 +9,7 @@ namespace Gearbox.Storage;
 public sealed class ModelRegistry(IDocumentStore store)
 {
     public const string Partition = "models";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = StorageJson.Options;
 
     public async Task RegisterAsync(ModelRegistration model, CancellationToken cancellationToken = default)
     {

@@ -11,7 +11,7 @@ namespace Gearbox.Storage;
 /// </summary>
 public sealed class PlanHistory<TPlan>(IDocumentStore store, string pipeline, JsonSerializerOptions? json = null, TimeProvider? clock = null)
 {
-    private readonly JsonSerializerOptions _json = json ?? new JsonSerializerOptions(JsonSerializerDefaults.Web);
+    private readonly JsonSerializerOptions _json = json ?? StorageJson.Options;
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     public string Pipeline { get; } = pipeline;

@@ -11,5 +11,8 @@ namespace Gearbox.Planning.Control;
 public static class DefaultPlan
 {
     public static PlanRequest For(PipelineDefinition pipeline, GearControlOptions control) =>
-        new(pipeline.Name, pipeline.DefaultSloMs, pipeline.MinAccuracy, control.Devices > 0 ? control.Devices : Environment.ProcessorCount);
+        new(pipeline.Name, pipeline.DefaultSloMs, pipeline.MinAccuracy, Devices(control));
+
+    /// <summary>Gearbox:Control:Devices, or this machine's cores.</summary>
+    public static int Devices(GearControlOptions control) => control.Devices > 0 ? control.Devices : Environment.ProcessorCount;
 }

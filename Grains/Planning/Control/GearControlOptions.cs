@@ -8,8 +8,23 @@ public sealed record GearControlOptions
 {
     public const string Section = "Gearbox:Control";
 
-    /// <summary>"auto" (default): the gateway plans each declared pipeline at start-up and switches gears by load; "static": no plan, no switching.</summary>
-    public string Mode { get; init; } = "auto";
+    /// <summary>
+    /// Who chooses each declared pipeline's configuration once the gateway has started (see <see cref="ControlPolicy"/>):
+    /// "gears" (default; "auto" is the same), the baselines "static", "reactive" and "switching", or "off".
+    /// </summary>
+    public string Mode { get; init; } = "gears";
+
+    /// <summary>The load (req/s) the "static" baseline is sized for: the peak it must hold.</summary>
+    public double PeakLoad { get; init; }
+
+    /// <summary>"reactive": the busy share of its replicas a model is scaled to (HPA's target utilisation).</summary>
+    public double TargetUtilisation { get; init; } = 0.7;
+
+    /// <summary>"reactive": how often the autoscaler looks (HPA's sync period, 15 s in Kubernetes; compressed here).</summary>
+    public double ScaleSyncSeconds { get; init; } = 1;
+
+    /// <summary>"reactive": replicas are removed only when no recommendation of this long asked for more (HPA's scale-down stabilisation, 300 s in Kubernetes).</summary>
+    public double ScaleDownSeconds { get; init; } = 10;
 
     /// <summary>Devices the default plan may use; 0 (default): the cores of the silo the planner runs on.</summary>
     public int Devices { get; init; }
@@ -43,11 +58,27 @@ public sealed record GearControlOptions
     /// <summary>...and with no more than this many items queued over all workers.</summary>
     public int DrainedQueueItems { get; init; } = 8;
 
-    public bool IsAuto => string.Equals(Mode, "auto", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The policy <see cref="Mode"/> names; <see cref="ControlPolicy.Off"/> for a name it does not know (see <see cref="Problem"/>).</summary>
+    public ControlPolicy Policy => Mode.ToLowerInvariant() switch
+    {
+        "gears" or "auto" => ControlPolicy.Gears,
+        "static" => ControlPolicy.Static,
+        "reactive" => ControlPolicy.Reactive,
+        "switching" => ControlPolicy.Switching,
+        _ => ControlPolicy.Off,
+    };
+
+    /// <summary>Whether the gateway starts each pipeline's planner (every mode but "off").</summary>
+    public bool IsAuto => Policy != ControlPolicy.Off;
 
     /// <summary>The first problem with these settings, or null.</summary>
     public string? Problem() =>
-        !(IsAuto || string.Equals(Mode, "static", StringComparison.OrdinalIgnoreCase)) ? $"Gearbox:Control:Mode must be 'auto' or 'static', not '{Mode}'" :
+        Policy == ControlPolicy.Off && !string.Equals(Mode, "off", StringComparison.OrdinalIgnoreCase)
+            ? $"Gearbox:Control:Mode must be one of gears (or auto), static, reactive, switching, off — not '{Mode}'" :
+        Policy == ControlPolicy.Static && !(PeakLoad > 0) ? "Gearbox:Control:Mode 'static' sizes one configuration for a peak: give Gearbox:Control:PeakLoad (req/s, > 0)" :
+        !(TargetUtilisation is > 0 and <= 1) ? $"Gearbox:Control:TargetUtilisation must be in (0, 1], not {TargetUtilisation}" :
+        !(ScaleSyncSeconds > 0) ? $"Gearbox:Control:ScaleSyncSeconds must be positive, not {ScaleSyncSeconds}" :
+        !(ScaleDownSeconds >= 0) ? $"Gearbox:Control:ScaleDownSeconds must be ≥ 0, not {ScaleDownSeconds}" :
         Devices < 0 ? $"Gearbox:Control:Devices must be ≥ 0 (0: this machine's cores), not {Devices}" :
         WindowMs is < 10 or > 10_000 ? $"Gearbox:Control:WindowMs must be in [10, 10000], not {WindowMs}" :
         !(SmoothingSeconds > 0) ? $"Gearbox:Control:SmoothingSeconds must be positive, not {SmoothingSeconds}" :

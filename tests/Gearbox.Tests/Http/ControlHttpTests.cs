@@ -95,10 +95,10 @@ public class ControlHttpTests
             Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/v1/pipelines/fashion/load?seconds=-1")).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/v1/pipelines/resnet/load")).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/v1/pipelines/resnet/gear/history")).StatusCode);
-            // Static mode and no plan: resuming automatic switching has nothing to switch between.
+            // No planner and no plan: resuming automatic switching has nothing to switch between.
             Assert.Equal(HttpStatusCode.Conflict, (await http.PostAsJsonAsync("/v1/pipelines/fashion-grid/gear", new { auto = true })).StatusCode);
             var status = await InferJson.Json(await http.GetAsync("/v1/pipelines/fashion-grid/gear"));
-            Assert.Equal("static", status.GetProperty("mode").GetString());
+            Assert.Equal("off", status.GetProperty("mode").GetString());
         }
         finally
         {

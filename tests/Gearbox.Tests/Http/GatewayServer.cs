@@ -23,7 +23,7 @@ public sealed class GatewayServer : IAsyncLifetime
 
     /// <summary>
     /// Starts a gateway with its embedded silo on free ports; <paramref name="extra"/> adds settings. Gear
-    /// switching is off ("static") so tests see the configurations they set; pass
+    /// switching is off ("off") so tests see the configurations they set; pass
     /// "--Gearbox:Control:Mode", "auto" to test the online loop.
     /// </summary>
     public static async Task<(WebApplication App, HttpClient Http)> StartAsync(params string[] extra)
@@ -35,7 +35,7 @@ public sealed class GatewayServer : IAsyncLifetime
             "--Gearbox:Cluster:SiloPort", FreePort.Next().ToString(),
             "--Gearbox:Cluster:GatewayPort", FreePort.Next().ToString(),
             "--Logging:LogLevel:Default", "Warning",
-            "--Gearbox:Control:Mode", "static",
+            "--Gearbox:Control:Mode", "off",
             .. extra,
         ]);
         await app.StartAsync();
