@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Gearbox.Contracts.Serving;
 using Gearbox.Gateway.Endpoints;
+using Gearbox.Gateway.LiveView;
 using Gearbox.Serving;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
@@ -45,17 +46,20 @@ public static class GatewayApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseLiveViewLinks(); // a browser's GET / lands on /live; the dashboard's page links to it
         app.MapHealthEndpoints();
         app.MapInferEndpoint();
         app.MapPipelineEndpoints();
         app.MapPlanEndpoints();
         app.MapControlEndpoints();
+        app.MapLiveView();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/", () => Results.Redirect("/v1/pipelines"));
         app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
             "Gearbox gateway ({Mode}) on {Urls}: POST /v2/models/{{name}}/infer, GET /v1/pipelines, /dashboard, /metrics",
             gateway.IsClient ? "Orleans client" : "embedded silo", string.Join(", ", app.Urls)));
+        app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation("Live view: {Url}{Path}", app.Urls.FirstOrDefault(), LiveViewEndpoints.Path));
         return app;
     }
 }

@@ -10,6 +10,7 @@ public static class PipelineEndpoints
     {
         app.MapGet("/v1/pipelines", (PipelineCatalog catalog) => Results.Ok(new
         {
+            links = new { live = LiveView.LiveViewEndpoints.Path, dashboard = "/dashboard", metrics = "/metrics" },
             pipelines = catalog.All.Select(p => new
             {
                 p.Name,
