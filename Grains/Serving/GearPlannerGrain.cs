@@ -45,7 +45,7 @@ public sealed class GearPlannerGrain(
         try
         {
             var model = PipelineModel.From(definition, m => runtime.Profile(m)
-                ?? throw new PlanningImpossibleException($"Model '{m}' has no profile yet; run './gearbox profile'."));
+                ?? throw new PlanningImpossibleException($"Model '{m}' has no profile yet; run './gearbox profile'."), runtime.ServingCost());
             plan = await Task.Run(() => new GearPlanner(model).Plan(request));
         }
         catch (PlanningImpossibleException e)
