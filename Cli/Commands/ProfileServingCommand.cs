@@ -11,7 +11,7 @@ using Gearbox.Serving;
 namespace Gearbox.Cli.Commands;
 
 /// <summary>
-/// <c>profile-serving [--missing] [--pipelines mlp,fashion,fashion-grid] [--rates 200,600] [--requests N]
+/// <c>profile-serving [--missing] [--pipelines mlp,fashion,fashion-grid] [--rates 150,400] [--requests N]
 /// [--idle-seconds S] [--gateway PATH]</c>: measures what the serving path costs on the real served path.
 /// Starts the gateway (embedded silo) as a child process on free ports, drives open-loop Poisson load at
 /// each rate on each pipeline (requests built like the bench's), and reads the server's CPU from procfs:
@@ -38,7 +38,7 @@ public static class ProfileServingCommand
         var catalog = PipelineCatalog.Load();
         var pipelines = (args.String("pipelines") ?? "mlp,fashion,fashion-grid").Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(catalog.Get).ToArray();
-        var rates = Numbers(args.String("rates") ?? "200,600", "rates", 1, 20_000);
+        var rates = Numbers(args.String("rates") ?? "150,400", "rates", 1, 20_000);
         var requests = args.Int("requests", 2000, min: 100, max: 1_000_000);
         var idleSeconds = args.Double("idle-seconds", 3, min: 1, max: 60);
         const double sloMs = 1000; // generous: this measures cost, so nothing should be dropped
@@ -63,11 +63,14 @@ public static class ProfileServingCommand
                 var images = BenchImages.Load(paths, p.InputSide, 1000, sloMs);
                 var run = new HttpLoadRun(gateway.BaseUri, p.Name, images, TimeSpan.FromSeconds(30));
                 loads[p.Name] = (images, run);
-                var warm = await run.WarmUpAsync(200);
+                var warm = await run.WarmUpAsync(100);
                 var ok = warm.Count(o => o.IsOk);
-                Console.WriteLine($"  {p.Name}: warm-up, 200 sequential requests, {ok} answered 200 (not counted)");
-                if (ok < 150) throw new InvalidDataException($"The gateway answered only {ok} of 200 warm-up requests to '{p.Name}' with 200: {gateway.Tail()}");
+                if (ok < 75) throw new InvalidDataException($"The gateway answered only {ok} of 100 warm-up requests to '{p.Name}' with 200: {gateway.Tail()}");
+                // Open-loop warm-up at every rate, so the JIT has compiled the loaded path before anything is measured.
+                foreach (var rate in rates) await run.RunAsync(PoissonSchedule.OffsetsMs(rate, 2, 100_000, seed: 9));
+                Console.WriteLine($"  {p.Name}: warm-up, 100 sequential requests ({ok} answered 200) and 2 s at each rate (not counted)");
             }
+            await WaitForJitAsync(gateway.Pid);
 
             var engines = ProcessCpu.Read(gateway.Pid).ThreadsNamed(InferenceEngine.ThreadNamePrefix);
             if (engines.Count == 0)
@@ -80,9 +83,10 @@ public static class ProfileServingCommand
             await Task.Delay(TimeSpan.FromSeconds(1));
             var idle = await MeasureAsync(gateway.Pid, () => Task.Delay(TimeSpan.FromSeconds(idleSeconds)));
             var idleRate = idle.OverheadMs / idle.Seconds;
-            Console.WriteLine($"  idle: {idleRate:0.0} ms CPU/s outside the engines (subtracted from every run)");
+            Console.WriteLine($"  idle: {idleRate:0.0} ms CPU/s outside the engines and the JIT (subtracted from every run); top threads: {idle.TopThreads}");
 
             var runs = new List<ServingRun>();
+            var jitMs = 0.0;
             var latencies = new Dictionary<(string, double), LatencyStats>();
             foreach (var p in pipelines)
             {
@@ -101,9 +105,11 @@ public static class ProfileServingCommand
                     var served = new ServingRun(p.Name, rate, outcomes.Length, outcomes.Count(o => o.IsOk), items, result.WallSeconds,
                         overhead, m.EngineMs, m.ClientMs, okLatency.P50, okLatency.P99);
                     runs.Add(served);
+                    jitMs += m.JitMs;
                     Console.WriteLine($"  {p.Name,-13} {rate,6}/s: {served.Requests} sent, {served.Ok} ok, {items} worker items; server CPU outside engines " +
                                       $"{overhead / served.Requests:0.###} ms/request, engines {m.EngineMs / Math.Max(1, items):0.###} ms/item, client {m.ClientMs / served.Requests:0.###} ms/request; " +
                                       $"p50 {okLatency.P50:0.00} ms, p99 {okLatency.P99:0.00} ms");
+                    Console.WriteLine($"    server threads (ms CPU): {m.TopThreads}" + (m.JitMs > 0 ? $"; JIT {m.JitMs:0} ms left out" : ""));
                     if (served.Ok < 0.95 * served.Requests)
                         Console.WriteLine($"    warning: only {served.Ok} of {served.Requests} answered 200; this rate is beyond what the machine holds now.");
                     if (m.LostEngineThreads > 0)
@@ -117,21 +123,28 @@ public static class ProfileServingCommand
             var totalRequests = runs.Sum(r => (double)r.Requests);
             var cost = new ServingCost(
                 fit.CpuMsPerRequest, fit.CpuMsPerItem,
-                Math.Max(0, low.P99 - modelMs), Math.Max(0, low.P50 - modelMs),
+                Math.Max(0, low.P50 - modelMs), Math.Max(0, low.P99 - modelMs),
                 runs.Sum(r => r.ClientCpuMs) / totalRequests,
                 runs.Sum(r => r.EngineCpuMs) / Math.Max(1, runs.Sum(r => (double)r.Items)),
                 idleRate, Environment.ProcessorCount, DateTimeOffset.UtcNow,
                 $"gearbox-cli profile-serving: the gateway ({Path.GetFileName(gatewayDll)}, embedded silo, default settings) as a child process; " +
                 $"open-loop Poisson load from this process (HttpLoadRun, slo_ms {sloMs}) on {string.Join(", ", pipelines.Select(p => p.Name))} at " +
                 $"{string.Join(", ", rates)}/s, {requests} requests per run; server CPU = /proc/<pid>/stat utime+stime minus the engine threads' " +
-                $"({InferenceEngine.ThreadNamePrefix}*, /proc/<pid>/task/*/stat) minus idle CPU ({idleRate:0.0} ms/s); CPU split: {fit.How}; " +
-                $"added latency: '{reference.Name}' at {rates.Min()}/s, p99/p50 minus its profiled batch-of-1 median {modelMs:0.###} ms; " +
+                $"({InferenceEngine.ThreadNamePrefix}*, /proc/<pid>/task/*/stat) minus the runtime's tiered-JIT thread ({JitThreadPrefix}*; {jitMs:0} ms in the runs, a start-up transient) " +
+                $"minus idle CPU ({idleRate:0.0} ms/s); CPU split: {fit.How}; " +
+                $"added latency: '{reference.Name}' at {rates.Min()}/s, p50 (and p99) minus its profiled batch-of-1 median {modelMs:0.###} ms; " +
                 $"load average {loadAverage} at the start, {Environment.ProcessorCount} cores shared with the load generator.",
-                runs);
+                runs, jitMs, fit.CpuMsPerSecond);
             file.Save(cost);
             Console.WriteLine();
-            Console.WriteLine($"serving path: {cost.CpuMsPerRequest:0.###} ms CPU per request + {cost.CpuMsPerItem:0.###} ms per item routed to a worker ({fit.How});");
-            Console.WriteLine($"  adds {cost.AddedLatencyP50Ms:0.##} ms (p50) / {cost.AddedLatencyMs:0.##} ms (p99) at low load; load generator {cost.ClientCpuMsPerRequest:0.###} ms CPU per request; " +
+            Console.WriteLine($"serving path: {cost.CpuMsPerSecond:0.#} ms CPU per second under traffic + {cost.CpuMsPerRequest:0.###} ms per request + {cost.CpuMsPerItem:0.###} ms per item routed to a worker");
+            Console.WriteLine($"  ({fit.How})");
+            foreach (var r in runs)
+            {
+                var predicted = cost.CpuMsPerSecond * r.WallSeconds + cost.CpuMsPerRequest * r.Requests + cost.CpuMsPerItem * r.Items;
+                Console.WriteLine($"  {r.Pipeline,-13} {r.OfferedRate,6}/s: measured {r.OverheadCpuMs / r.Requests:0.###} ms/request, fit {predicted / r.Requests:0.###}");
+            }
+            Console.WriteLine($"  adds {cost.AddedLatencyMs:0.##} ms (p50, on the plan's p99 path) / {cost.AddedLatencyP99Ms:0.##} ms (p99) at low load; load generator {cost.ClientCpuMsPerRequest:0.###} ms CPU per request; " +
                               $"engines {cost.EngineCpuMsPerItem:0.###} ms CPU per item");
             Console.WriteLine($"  saved {file.Path}");
             return 0;
@@ -142,7 +155,22 @@ public static class ProfileServingCommand
         }
     }
 
-    private sealed record Measured(double Seconds, double OverheadMs, double EngineMs, double ClientMs, int LostEngineThreads);
+    /// <summary>The runtime's background tiered-compilation thread (Linux shows 15 characters of ".NET Tiered Compilation Worker").</summary>
+    private const string JitThreadPrefix = ".NET Tiered";
+
+    private sealed record Measured(double Seconds, double OverheadMs, double EngineMs, double JitMs, double ClientMs, int LostEngineThreads, string TopThreads);
+
+    /// <summary>Waits (up to 30 s) until the tiered JIT has gone quiet: under 20 ms of CPU in a second.</summary>
+    private static async Task WaitForJitAsync(int pid)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var m = await MeasureAsync(pid, () => Task.Delay(1000));
+            if (m.JitMs < 20) return;
+        }
+        Console.WriteLine("  note: the JIT was still compiling after 30 s; its CPU is left out of the runs anyway.");
+    }
 
     /// <summary>Server CPU outside and inside the engine threads, and this process's CPU, while <paramref name="action"/> runs.</summary>
     private static async Task<Measured> MeasureAsync(int pid, Func<Task> action)
@@ -161,7 +189,12 @@ public static class ProfileServingCommand
         // Engine threads started during the run count from zero; ones that exited are lost (their time stays in the process total).
         var engineMs = engineAfter.Sum(t => t.Value - engineBefore.GetValueOrDefault(t.Key));
         var lost = engineBefore.Keys.Count(k => !engineAfter.ContainsKey(k));
-        return new Measured(seconds, after.ProcessCpuMs - before.ProcessCpuMs - engineMs, engineMs, clientMs, lost);
+        var (jitBefore, jitAfter) = (before.ThreadsNamed(JitThreadPrefix), after.ThreadsNamed(JitThreadPrefix));
+        var jitMs = jitAfter.Sum(t => t.Value - jitBefore.GetValueOrDefault(t.Key));
+        var previous = before.Threads.ToDictionary(t => t.Id, t => t.CpuMs);
+        var top = after.Threads.GroupBy(t => t.Name).Select(g => (Name: g.Key, Ms: g.Sum(t => t.CpuMs - previous.GetValueOrDefault(t.Id))))
+            .Where(g => g.Ms > 0).OrderByDescending(g => g.Ms).Take(6).Select(g => $"{g.Name} {g.Ms:0}");
+        return new Measured(seconds, after.ProcessCpuMs - before.ProcessCpuMs - engineMs - jitMs, engineMs, jitMs, clientMs, lost, string.Join(", ", top));
     }
 
     /// <summary>Items the pipeline's worker grains have received so far (served + dropped), from GET /v1/pipelines/{name}.</summary>

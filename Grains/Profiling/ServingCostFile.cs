@@ -49,8 +49,8 @@ public sealed class ServingCostFile(string directory)
         if (envelope.FormatVersion != ServingCost.FormatVersion)
             throw new InvalidDataException($"Serving cost format version {envelope.FormatVersion} is not the supported {ServingCost.FormatVersion}.");
         var cost = envelope.Serving ?? throw new InvalidDataException("The serving cost file has no 'serving' object.");
-        if (!(cost.CpuMsPerRequest >= 0) || !(cost.CpuMsPerItem >= 0) || !(cost.AddedLatencyMs >= 0) || cost.Runs is null)
-            throw new InvalidDataException("'cpuMsPerRequest', 'cpuMsPerItem' and 'addedLatencyMs' must be non-negative numbers, with the runs they came from.");
+        if (!(cost.CpuMsPerRequest >= 0) || !(cost.CpuMsPerItem >= 0) || !(cost.CpuMsPerSecond >= 0) || !(cost.AddedLatencyMs >= 0) || cost.Runs is null)
+            throw new InvalidDataException("'cpuMsPerSecond', 'cpuMsPerRequest', 'cpuMsPerItem' and 'addedLatencyMs' must be non-negative numbers, with the runs they came from.");
         return cost;
     }
 

@@ -5,42 +5,48 @@ namespace Gearbox.Tests.Foundation;
 
 public class ServingCostTests
 {
-    private static ServingRun Run(string pipeline, int requests, long items, double cpuMs) =>
-        new(pipeline, 100, requests, requests, items, 10, cpuMs, items * 0.05, requests * 0.1, 2, 5);
+    private static ServingRun Run(string pipeline, double rate, int requests, long items, double cpuMs) =>
+        new(pipeline, rate, requests, requests, items, requests / rate, cpuMs, items * 0.05, requests * 0.1, 2, 5);
+
+    private static double Cost(double rate, int requests, long items) => 30 * requests / rate + 0.2 * requests + 0.05 * items;
 
     [Fact]
-    public void The_fit_separates_per_request_and_per_item_CPU_when_items_per_request_differ()
+    public void The_fit_separates_CPU_per_second_per_request_and_per_item()
     {
-        // 0.2 ms per request + 0.05 ms per item, with a little noise.
+        // 30 ms/s while traffic flows + 0.2 ms per request + 0.05 ms per item, with a little noise.
         var runs = new[]
         {
-            Run("mlp", 2000, 2000, 2000 * 0.25 + 3),
-            Run("mlp", 2000, 2000, 2000 * 0.25 - 2),
-            Run("fashion", 2000, 2700, 2000 * 0.2 + 2700 * 0.05 + 1),
-            Run("fashion-grid", 2000, 8000, 2000 * 0.2 + 8000 * 0.05 - 4),
+            Run("mlp", 150, 2000, 2000, Cost(150, 2000, 2000) + 3),
+            Run("mlp", 400, 2000, 2000, Cost(400, 2000, 2000) - 2),
+            Run("fashion", 150, 2000, 3000, Cost(150, 2000, 3000) + 1),
+            Run("fashion", 400, 2000, 3000, Cost(400, 2000, 3000) - 1),
+            Run("fashion-grid", 150, 2000, 10000, Cost(150, 2000, 10000) - 4),
+            Run("fashion-grid", 400, 2000, 10000, Cost(400, 2000, 10000) + 2),
         };
         var fit = ServingCostFit.Fit(runs);
+        Assert.Equal(30, fit.CpuMsPerSecond, 0);
         Assert.Equal(0.2, fit.CpuMsPerRequest, 2);
         Assert.Equal(0.05, fit.CpuMsPerItem, 2);
-        Assert.Contains("least squares", fit.How);
+        Assert.Contains("per second, per request, per item", fit.How);
     }
 
     [Fact]
-    public void Runs_with_the_same_items_per_request_give_a_per_request_cost_only()
+    public void Terms_the_runs_do_not_need_are_left_out()
     {
-        var fit = ServingCostFit.Fit([Run("mlp", 1000, 1000, 300), Run("mlp", 3000, 3000, 900)]);
+        var fit = ServingCostFit.Fit([Run("mlp", 100, 1000, 1000, 300), Run("mlp", 300, 3000, 3000, 900), Run("fashion", 300, 3000, 4500, 900)]);
         Assert.Equal(0.3, fit.CpuMsPerRequest, 9);
         Assert.Equal(0, fit.CpuMsPerItem);
-        Assert.Contains("per request only", fit.How);
+        Assert.Equal(0, fit.CpuMsPerSecond);
+        Assert.Contains("terms kept: per request;", fit.How);
     }
 
     [Fact]
-    public void A_negative_per_item_term_falls_back_to_per_request()
+    public void A_term_that_would_come_out_negative_is_left_out()
     {
-        var fit = ServingCostFit.Fit([Run("a", 1000, 1000, 500), Run("b", 1000, 3000, 300)]);
-        Assert.Equal(0.4, fit.CpuMsPerRequest, 9);
+        // More items per request, less CPU: the unconstrained fit's per-item term would be negative.
+        var fit = ServingCostFit.Fit([Run("a", 100, 1000, 1000, 500), Run("b", 100, 1000, 3000, 300)]);
+        Assert.True(fit.CpuMsPerItem >= 0 && fit.CpuMsPerRequest >= 0 && fit.CpuMsPerSecond >= 0);
         Assert.Equal(0, fit.CpuMsPerItem);
-        Assert.Contains("negative", fit.How);
     }
 
     [Fact]
@@ -48,13 +54,14 @@ public class ServingCostTests
     {
         var file = new ServingCostFile(SyntheticData.TempDirectory());
         Assert.Null(file.TryLoad());
-        var cost = new ServingCost(0.21, 0.04, 1.8, 0.9, 0.15, 0.06, 12, 2, DateTimeOffset.Parse("2026-12-02T03:00:00Z"), "test", [Run("mlp", 10, 10, 3)]);
+        var cost = new ServingCost(0.21, 0.04, 1.8, 9.5, 0.15, 0.06, 12, 2, DateTimeOffset.Parse("2026-12-02T03:00:00Z"), "test", [Run("mlp", 100, 10, 10, 3)], 120, 40);
         file.Save(cost);
         var read = file.TryLoad()!;
         Assert.Equal(cost with { Runs = read.Runs }, read);
         Assert.Equal(cost.Runs, read.Runs);
         Assert.Contains("\"formatVersion\": 1", File.ReadAllText(file.Path));
-        Assert.Equal((0.21 * 1000 + 0.04 * 1500) / 1000, read.CoresAt(1000, 1500), 9);
+        Assert.Equal((40 + 0.21 * 1000 + 0.04 * 1500) / 1000, read.CoresAt(1000, 1500), 9);
+        Assert.Equal(0, read.CoresAt(0, 0));
 
         File.WriteAllText(file.Path, "{\"formatVersion\":2,\"serving\":{}}");
         var error = Assert.Throws<InvalidDataException>(() => file.TryLoad());

@@ -45,7 +45,7 @@ public static class SyntheticProfiles
 
     /// <summary>A measured-looking serving cost: <paramref name="perRequestMs"/> CPU per request, <paramref name="perItemMs"/> per item, <paramref name="addedMs"/> on the p99 path.</summary>
     public static ServingCost Serving(double perRequestMs, double perItemMs = 0, double addedMs = 0) =>
-        new(perRequestMs, perItemMs, addedMs, addedMs / 2, 0.1, 0.05, 10, 2, DateTimeOffset.UnixEpoch, "synthetic", []);
+        new(perRequestMs, perItemMs, addedMs, addedMs * 2, 0.1, 0.05, 10, 2, DateTimeOffset.UnixEpoch, "synthetic", []);
 
     /// <summary>A three-model synthetic cascade (cheap and weak → dear and strong), items aligned.</summary>
     public static ModelProfile[] Cascade(int items = 400, int maxBatch = 8) =>
