@@ -28,7 +28,7 @@ public sealed class GatewayChild : IDisposable
 
     public static GatewayChild Start(string gatewayDll, GearboxPaths paths)
     {
-        var port = FreePort();
+        var (port, siloPort, gatewayPort) = FreePorts();
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -40,8 +40,8 @@ public sealed class GatewayChild : IDisposable
         info.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         info.Environment["GEARBOX_DATA"] = paths.DataDirectory;
         // Its own silo ports, so a gateway already serving on this machine is not disturbed.
-        info.Environment["Gearbox__Cluster__SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        info.Environment["Gearbox__Cluster__GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["Gearbox__Cluster__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["Gearbox__Cluster__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start 'dotnet {gatewayDll}'.");
         return new GatewayChild(process, new Uri($"http://127.0.0.1:{port}/"));
     }
@@ -83,11 +83,20 @@ public sealed class GatewayChild : IDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>Three distinct free loopback ports (all held open together while chosen, so none repeats).</summary>
+    private static (int Http, int Silo, int Gateway) FreePorts()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        try
+        {
+            foreach (var l in listeners) l.Start();
+            var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+            return (ports[0], ports[1], ports[2]);
+        }
+        finally
+        {
+            foreach (var l in listeners) l.Stop();
+        }
     }
 
     public void Dispose()

@@ -44,7 +44,8 @@ public static class ProfileServingCommand
         const double sloMs = 1000; // generous: this measures cost, so nothing should be dropped
         var reference = pipelines.FirstOrDefault(p => p.Stages is [{ Models: [_] }])
             ?? throw new UsageException("--pipelines must include a model served alone (e.g. mlp): its low-load latency gives the serving path's added latency.");
-        var referenceProfile = new ProfileFile(paths.ProfilesDirectory).Load(reference.Stages[0].Models[0]);
+        var profiles = new ProfileFile(paths.ProfilesDirectory);
+        var referenceProfile = profiles.Load(reference.Stages[0].Models[0]);
         var gatewayDll = args.String("gateway") ?? FindGateway();
         var loadAverage = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
@@ -87,37 +88,55 @@ public static class ProfileServingCommand
 
             var runs = new List<ServingRun>();
             var jitMs = 0.0;
+            var engineBeyondMs = 0.0;
             var latencies = new Dictionary<(string, double), LatencyStats>();
             foreach (var p in pipelines)
             {
                 var (_, run) = loads[p.Name];
                 foreach (var rate in rates)
                 {
-                    var itemsBefore = await WorkerItemsAsync(http, p.Name);
+                    var workersBefore = await WorkersAsync(http, p.Name);
                     var schedule = PoissonSchedule.OffsetsMs(rate, requests / rate, requests, seed: 5);
                     HttpRunResult? result = null;
                     var m = await MeasureAsync(gateway.Pid, async () => result = await run.RunAsync(schedule));
-                    var items = await WorkerItemsAsync(http, p.Name) - itemsBefore;
+                    var workers = await WorkersAsync(http, p.Name) - workersBefore;
+                    var items = workers.Items;
                     var outcomes = result!.Outcomes;
                     var okLatency = new LatencyStats(outcomes.Where(o => o.IsOk).Select(o => o.LatencyMs));
                     latencies[(p.Name, rate)] = okLatency;
                     var overhead = m.OverheadMs - idleRate * m.Seconds;
                     var served = new ServingRun(p.Name, rate, outcomes.Length, outcomes.Count(o => o.IsOk), items, result.WallSeconds,
-                        overhead, m.EngineMs, m.ClientMs, okLatency.P50, okLatency.P99);
+                        overhead, m.EngineMs, m.ClientMs, okLatency.P50, okLatency.P99, workers.ForwardMs, workers.Batches);
                     runs.Add(served);
                     jitMs += m.JitMs;
                     Console.WriteLine($"  {p.Name,-13} {rate,6}/s: {served.Requests} sent, {served.Ok} ok, {items} worker items; server CPU outside engines " +
                                       $"{overhead / served.Requests:0.###} ms/request, engines {m.EngineMs / Math.Max(1, items):0.###} ms/item, client {m.ClientMs / served.Requests:0.###} ms/request; " +
                                       $"p50 {okLatency.P50:0.00} ms, p99 {okLatency.P99:0.00} ms");
                     Console.WriteLine($"    server threads (ms CPU): {m.TopThreads}" + (m.JitMs > 0 ? $"; JIT {m.JitMs:0} ms left out" : ""));
-                    if (served.Ok < 0.95 * served.Requests)
-                        Console.WriteLine($"    warning: only {served.Ok} of {served.Requests} answered 200; this rate is beyond what the machine holds now.");
+                    // Engine CPU beyond what the profiles say the batches take: per model, its engine thread's CPU minus batches × l(mean batch).
+                    var beyond = 0.0;
+                    var parts = new List<string>();
+                    foreach (var (model, counters) in workers.PerModel)
+                    {
+                        if (counters.Batches == 0) continue;
+                        var cpu = m.EngineByName.GetValueOrDefault(InferenceEngine.ThreadNamePrefix + model);
+                        var profiled = counters.Batches * profiles.Load(model).LatencyMs((int)Math.Round(counters.Items / (double)counters.Batches));
+                        beyond += cpu - profiled;
+                        parts.Add($"{model} {cpu:0}/{profiled:0} ms over {counters.Batches} batches");
+                    }
+                    engineBeyondMs += beyond;
+                    Console.WriteLine($"    engine threads, CPU / profiled forward time: {string.Join(", ", parts)} ({beyond / Math.Max(1, workers.Batches):0.###} ms per batch beyond the profile)");
+                    if (!Held(served))
+                        Console.WriteLine($"    warning: only {served.Ok} of {served.Requests} answered 200: this rate is beyond what the machine holds now; the run is left out of the fit.");
                     if (m.LostEngineThreads > 0)
                         Console.WriteLine($"    warning: {m.LostEngineThreads} engine thread(s) exited during the run; their CPU counts as serving path (over-estimate).");
                 }
             }
 
-            var fit = ServingCostFit.Fit(runs);
+            var held = runs.Where(Held).ToList();
+            if (held.Count == 0) throw new InvalidDataException("No run was served in full (95% answered 200); lower --rates.");
+            var fit = ServingCostFit.Fit(held);
+            var engineMsPerBatch = Math.Max(0, engineBeyondMs / Math.Max(1, runs.Sum(r => (double)r.Batches)));
             var low = latencies[(reference.Name, rates.Min())];
             var modelMs = referenceProfile.LatencyMs(1);
             var totalRequests = runs.Sum(r => (double)r.Requests);
@@ -131,15 +150,17 @@ public static class ProfileServingCommand
                 $"open-loop Poisson load from this process (HttpLoadRun, slo_ms {sloMs}) on {string.Join(", ", pipelines.Select(p => p.Name))} at " +
                 $"{string.Join(", ", rates)}/s, {requests} requests per run; server CPU = /proc/<pid>/stat utime+stime minus the engine threads' " +
                 $"({InferenceEngine.ThreadNamePrefix}*, /proc/<pid>/task/*/stat) minus the runtime's tiered-JIT thread ({JitThreadPrefix}*; {jitMs:0} ms in the runs, a start-up transient) " +
-                $"minus idle CPU ({idleRate:0.0} ms/s); CPU split: {fit.How}; " +
+                $"minus idle CPU ({idleRate:0.0} ms/s); CPU split: {fit.How}; runs served under 95% left out ({runs.Count - held.Count}); " +
+                $"engine CPU per batch beyond the profiles: each engine thread's CPU minus its batches × the profiled l(mean batch), workers' counters from GET /v1/pipelines/{{name}}, over all runs; " +
                 $"added latency: '{reference.Name}' at {rates.Min()}/s, p50 (and p99) minus its profiled batch-of-1 median {modelMs:0.###} ms; " +
                 $"load average {loadAverage} at the start, {Environment.ProcessorCount} cores shared with the load generator.",
-                runs, jitMs, fit.CpuMsPerSecond);
+                runs, jitMs, fit.CpuMsPerSecond, engineMsPerBatch);
             file.Save(cost);
             Console.WriteLine();
             Console.WriteLine($"serving path: {cost.CpuMsPerSecond:0.#} ms CPU per second under traffic + {cost.CpuMsPerRequest:0.###} ms per request + {cost.CpuMsPerItem:0.###} ms per item routed to a worker");
             Console.WriteLine($"  ({fit.How})");
-            foreach (var r in runs)
+            Console.WriteLine($"engine threads: {engineMsPerBatch:0.###} ms CPU per batch beyond the profiled l(b) (waking, tensors, decoding, a cold cache)");
+            foreach (var r in held)
             {
                 var predicted = cost.CpuMsPerSecond * r.WallSeconds + cost.CpuMsPerRequest * r.Requests + cost.CpuMsPerItem * r.Items;
                 Console.WriteLine($"  {r.Pipeline,-13} {r.OfferedRate,6}/s: measured {r.OverheadCpuMs / r.Requests:0.###} ms/request, fit {predicted / r.Requests:0.###}");
@@ -158,7 +179,8 @@ public static class ProfileServingCommand
     /// <summary>The runtime's background tiered-compilation thread (Linux shows 15 characters of ".NET Tiered Compilation Worker").</summary>
     private const string JitThreadPrefix = ".NET Tiered";
 
-    private sealed record Measured(double Seconds, double OverheadMs, double EngineMs, double JitMs, double ClientMs, int LostEngineThreads, string TopThreads);
+    private sealed record Measured(double Seconds, double OverheadMs, double EngineMs, double JitMs, double ClientMs, int LostEngineThreads, string TopThreads,
+        Dictionary<string, double> EngineByName);
 
     /// <summary>Waits (up to 30 s) until the tiered JIT has gone quiet: under 20 ms of CPU in a second.</summary>
     private static async Task WaitForJitAsync(int pid)
@@ -194,18 +216,44 @@ public static class ProfileServingCommand
         var previous = before.Threads.ToDictionary(t => t.Id, t => t.CpuMs);
         var top = after.Threads.GroupBy(t => t.Name).Select(g => (Name: g.Key, Ms: g.Sum(t => t.CpuMs - previous.GetValueOrDefault(t.Id))))
             .Where(g => g.Ms > 0).OrderByDescending(g => g.Ms).Take(6).Select(g => $"{g.Name} {g.Ms:0}");
-        return new Measured(seconds, after.ProcessCpuMs - before.ProcessCpuMs - engineMs - jitMs, engineMs, jitMs, clientMs, lost, string.Join(", ", top));
+        var byName = after.Threads.Where(t => t.Name.StartsWith(InferenceEngine.ThreadNamePrefix, StringComparison.Ordinal))
+            .GroupBy(t => t.Name).ToDictionary(g => g.Key, g => g.Sum(t => t.CpuMs - engineBefore.GetValueOrDefault(t.Id)));
+        return new Measured(seconds, after.ProcessCpuMs - before.ProcessCpuMs - engineMs - jitMs, engineMs, jitMs, clientMs, lost, string.Join(", ", top), byName);
     }
 
-    /// <summary>Items the pipeline's worker grains have received so far (served + dropped), from GET /v1/pipelines/{name}.</summary>
-    private static async Task<long> WorkerItemsAsync(HttpClient http, string pipeline)
+    private static bool Held(ServingRun run) => run.Ok >= 0.95 * run.Requests;
+
+    private readonly record struct ModelCounters(long Items, double ForwardMs, long Batches)
+    {
+        public static ModelCounters operator +(ModelCounters a, ModelCounters b) => new(a.Items + b.Items, a.ForwardMs + b.ForwardMs, a.Batches + b.Batches);
+        public static ModelCounters operator -(ModelCounters a, ModelCounters b) => new(a.Items - b.Items, a.ForwardMs - b.ForwardMs, a.Batches - b.Batches);
+    }
+
+    private sealed record WorkerCounters(Dictionary<string, ModelCounters> PerModel)
+    {
+        public long Items => PerModel.Values.Sum(c => c.Items);
+        public double ForwardMs => PerModel.Values.Sum(c => c.ForwardMs);
+        public long Batches => PerModel.Values.Sum(c => c.Batches);
+
+        public static WorkerCounters operator -(WorkerCounters a, WorkerCounters b) =>
+            new(a.PerModel.ToDictionary(e => e.Key, e => e.Value - b.PerModel.GetValueOrDefault(e.Key)));
+    }
+
+    /// <summary>The pipeline's worker grains' counters so far: items received (served + dropped), forward-pass time and batches, from GET /v1/pipelines/{name}.</summary>
+    private static async Task<WorkerCounters> WorkersAsync(HttpClient http, string pipeline)
     {
         using var document = JsonDocument.Parse(await http.GetStringAsync($"/v1/pipelines/{Uri.EscapeDataString(pipeline)}"));
-        long items = 0;
+        var perModel = new Dictionary<string, ModelCounters>(StringComparer.Ordinal);
         foreach (var stage in document.RootElement.GetProperty("stages").EnumerateArray())
             foreach (var worker in stage.GetProperty("workers").EnumerateArray())
-                items += worker.GetProperty("served").GetInt64() + worker.GetProperty("dropped").GetInt64();
-        return items;
+            {
+                var model = worker.GetProperty("model").GetString() ?? "";
+                perModel[model] = perModel.GetValueOrDefault(model) + new ModelCounters(
+                    worker.GetProperty("served").GetInt64() + worker.GetProperty("dropped").GetInt64(),
+                    worker.GetProperty("busyMs").GetDouble(),
+                    worker.GetProperty("batches").GetInt64());
+            }
+        return new WorkerCounters(perModel);
     }
 
     private static ServingCost? Current(ServingCostFile file)

@@ -16,6 +16,7 @@ namespace Gearbox.Contracts.Profiles;
 /// <param name="IdleCpuMsPerSecond">Non-engine CPU of the idle server (timers, membership, dashboard), subtracted from the runs.</param>
 /// <param name="Cores">Cores of the machine it was measured on.</param>
 /// <param name="Method">How it was measured, in words (command, rates, pipelines, what was read).</param>
+/// <param name="EngineCpuMsPerBatch">Engine-thread CPU per batch beyond the forward pass the profiles time (waking for the batch, building the input tensor, decoding): the planner adds it to each replica's busy time.</param>
 /// <param name="JitCpuMs">CPU of the runtime's background JIT (tiered compilation) during the measured runs: a start-up transient, left out of the per-request cost and reported here.</param>
 [GenerateSerializer, Immutable, Alias("gearbox.serving-cost")]
 public sealed record ServingCost(
@@ -31,7 +32,8 @@ public sealed record ServingCost(
     [property: Id(9)] string Method,
     [property: Id(10)] IReadOnlyList<ServingRun> Runs,
     [property: Id(11)] double JitCpuMs = 0,
-    [property: Id(12)] double CpuMsPerSecond = 0)
+    [property: Id(12)] double CpuMsPerSecond = 0,
+    [property: Id(13)] double EngineCpuMsPerBatch = 0)
 {
     public const int FormatVersion = 1;
 
@@ -43,6 +45,8 @@ public sealed record ServingCost(
 /// <summary>One measured run of <c>profile-serving</c>: open-loop Poisson load on one pipeline at one rate.</summary>
 /// <param name="Items">Items the pipeline's worker grains received (served + dropped), from GET /v1/pipelines/{name}.</param>
 /// <param name="OverheadCpuMs">Server CPU of the non-engine threads during the run, idle CPU subtracted.</param>
+/// <param name="EngineForwardMs">Time the workers' forward passes took (their busy time), to tell the engine threads' other CPU from it.</param>
+/// <param name="Batches">Batches the workers ran.</param>
 [GenerateSerializer, Immutable, Alias("gearbox.serving-run")]
 public sealed record ServingRun(
     [property: Id(0)] string Pipeline,
@@ -55,4 +59,6 @@ public sealed record ServingRun(
     [property: Id(7)] double EngineCpuMs,
     [property: Id(8)] double ClientCpuMs,
     [property: Id(9)] double P50Ms,
-    [property: Id(10)] double P99Ms);
+    [property: Id(10)] double P99Ms,
+    [property: Id(11)] double EngineForwardMs = 0,
+    [property: Id(12)] long Batches = 0);

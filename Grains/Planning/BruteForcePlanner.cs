@@ -62,7 +62,7 @@ public static class BruteForcePlanner
                 var service = model.ServiceAt(u, threads[u]);
                 if (maxBatch[u] > service.MaxBatch) return null;
                 p = QueueingEstimate.P99Ms(service, rates[u], replicas[u], maxBatch[u]);
-                busy += QueueingEstimate.BusyCores(service, rates[u], replicas[u], threads[u], maxBatch[u]);
+                busy += QueueingEstimate.BusyCores(service, rates[u], replicas[u], threads[u], maxBatch[u], model.EngineCpuMsPerBatch);
             }
             if (double.IsPositiveInfinity(p)) return null;
             if (u <= critical) path += p;

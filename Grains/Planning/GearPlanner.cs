@@ -197,7 +197,7 @@ public sealed class GearPlanner
             return "ENGINE-ONLY CAPACITY: no measured serving-path cost (profiles/serving.json), so HTTP, JSON and Orleans CPU per request are not counted " +
                    "and the ceiling over-promises wherever the gateway shares the cores with the workers. Run ./gearbox profile (or ./gearbox profile-serving) to measure it.";
         return $"Serving path counted on the same cores as the replicas: {s.CpuMsPerSecond:0.#} ms CPU/s under traffic + {s.CpuMsPerRequest:0.###} ms per request + {s.CpuMsPerItem:0.###} ms per item routed to a worker, " +
-               $"+{s.AddedLatencyMs:0.##} ms on the p99 path (measured {s.MeasuredAt:yyyy-MM-dd HH:mm} UTC on {s.Cores} cores); replicas and serving path together within " +
+               $"engine threads {s.EngineCpuMsPerBatch:0.###} ms per batch beyond the forward pass, +{s.AddedLatencyMs:0.##} ms on the p99 path (measured {s.MeasuredAt:yyyy-MM-dd HH:mm} UTC on {s.Cores} cores); replicas and serving path together within " +
                $"{_options.CpuCap:P0} of a gear's devices. Devices are CPU cores here; GPU devices would not share the serving path's cores.";
     }
 

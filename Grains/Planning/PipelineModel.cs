@@ -84,6 +84,9 @@ public sealed class PipelineModel
     /// <summary>Latency the serving path adds to every request's p99 path (0 without a measured cost).</summary>
     public double ServingLatencyMs => Serving?.AddedLatencyMs ?? 0;
 
+    /// <summary>Engine-thread CPU per batch beyond the profiled forward pass (0 without a measured serving cost).</summary>
+    public double EngineCpuMsPerBatch => Serving?.EngineCpuMsPerBatch ?? 0;
+
     /// <summary>Cores the serving path keeps busy at <paramref name="requestsPerSecond"/> with these unit rates (items/s into each model's workers).</summary>
     public double ServingCores(double requestsPerSecond, double[] unitRates) =>
         Serving?.CoresAt(requestsPerSecond, unitRates.Sum()) ?? 0;

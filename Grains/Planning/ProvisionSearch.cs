@@ -151,7 +151,7 @@ public sealed class ProvisionSearch
                 if (double.IsPositiveInfinity(best)) continue;
                 // Off the p99 path a unit need only be stable and not slower than the SLO by itself.
                 if (!onPath && best > budgetMs) continue;
-                var cores = QueueingEstimate.BusyCores(service, rate, r, threads, bestBatch);
+                var cores = QueueingEstimate.BusyCores(service, rate, r, threads, bestBatch, _model.EngineCpuMsPerBatch);
                 list.Add(new Option(r, threads, bestBatch, onPath ? best : 0, cores));
             }
         }

@@ -52,14 +52,15 @@ public static class QueueingEstimate
     }
 
     /// <summary>
-    /// Cores the replicas of one model keep busy: items/s × threads × l(b)/b at the operating batch b
-    /// (a replica's threads are all busy while its batch runs). ∞ when the load is unstable.
+    /// Cores the replicas of one model keep busy: items/s × (threads × l(b) + the engine thread's own CPU
+    /// per batch outside the forward pass) / b, at the operating batch b (a replica's threads are all
+    /// busy while its batch runs). ∞ when the load is unstable.
     /// </summary>
-    public static double BusyCores(ServiceTimes service, double itemsPerSecond, int replicas, int threads, int maxBatch)
+    public static double BusyCores(ServiceTimes service, double itemsPerSecond, int replicas, int threads, int maxBatch, double engineMsPerBatch = 0)
     {
         if (itemsPerSecond <= 0) return 0;
         var b = OperatingBatch(service, itemsPerSecond, replicas, maxBatch);
-        return b == 0 ? double.PositiveInfinity : itemsPerSecond / 1000 * threads * service.Ms(b) / b;
+        return b == 0 ? double.PositiveInfinity : itemsPerSecond / 1000 * (threads * service.Ms(b) + engineMsPerBatch) / b;
     }
 
     /// <summary>Smallest n with P(Poisson(mean) ≤ n) ≥ q (normal approximation for large means).</summary>

@@ -11,7 +11,7 @@ namespace Gearbox.Profiling;
 public sealed class ServingCostFile(string directory)
 {
     public const string FileName = "serving.json";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public string Directory { get; } = directory;
 
