@@ -197,3 +197,16 @@ public class CapacityTests
         Assert.Equal(truth.Ms(4, 2), two.LatencyMs(4, 2), 9);
     }
 }
+
+public class ProfileThreadOptionTests
+{
+    [Fact]
+    public void Profile_threads_default_to_one_and_two_and_are_checked()
+    {
+        var cores = Environment.ProcessorCount;
+        Assert.Equal(cores >= 2 ? [1, 2] : new[] { 1 }, Gearbox.Cli.Commands.ProfileCommand.ThreadCounts(null));
+        Assert.Equal([1], Gearbox.Cli.Commands.ProfileCommand.ThreadCounts("1"));
+        Assert.Throws<Gearbox.Cli.UsageException>(() => Gearbox.Cli.Commands.ProfileCommand.ThreadCounts($"1,{cores + 1}"));
+        Assert.Throws<Gearbox.Cli.UsageException>(() => Gearbox.Cli.Commands.ProfileCommand.ThreadCounts("1,1"));
+    }
+}
