@@ -13,7 +13,7 @@ const string usage = """
       profile-serving [--missing] [--pipelines mlp,fashion,fashion-grid] [--rates 200,600] [--requests N] [--gateway PATH]
                     the serving path's CPU per request and added latency, measured on a child gateway
       plan PIPELINE --slo-ms X --min-accuracy A --devices D [--cost-per-device C] [--max-load N]
-                    [--bands N] [--band-factor F] [--json] [--svg PATH] [--no-sim] [--engine-only]
+                    [--bands N] [--band-factor F] [--json] [--svg PATH] [--no-sim] [--engine-only | --charge-client]
       bench-plan PIPELINE --slo-ms X --min-accuracy A --devices D [--seconds N] [--seed N] [--lookups N] [--lagged-monitor]
       example [PIPELINE] [--index N] [--slo-ms X]   an infer request body for one test image (stdout),
                     its true label(s) on stderr

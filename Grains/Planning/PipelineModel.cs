@@ -62,8 +62,11 @@ public sealed class PipelineModel
         new($"{Name} ({_cascade[^1].Model} only)", _splitter, [_cascade[^1]], CascadeStage, SplitStage, serving: Serving);
 
     /// <summary>The same pipeline without the serving path's cost: engine-only capacity (for comparison).</summary>
-    public PipelineModel WithoutServingCost() =>
-        new(Name, _splitter, _cascade, CascadeStage, SplitStage, _thresholdCandidates, serving: null);
+    public PipelineModel WithoutServingCost() => WithServingCost(null);
+
+    /// <summary>The same pipeline with another serving-path cost (null: engine-only).</summary>
+    public PipelineModel WithServingCost(ServingCost? serving) =>
+        new(Name, _splitter, _cascade, CascadeStage, SplitStage, _thresholdCandidates, serving: serving);
 
     public string Name { get; }
 
