@@ -137,10 +137,10 @@ public static class BenchPlanCommand
         Console.WriteLine("Sponge latency model l(b,c) = γ·b/c + δ·b + ε/c + η, least squares on each profile's medians:");
         foreach (var profile in model.Profiles)
         {
-            var samples = profile.Latency.Select(l => new LatencySample(l.BatchSize, profile.Threads, l.MedianMs)).ToList();
+            var samples = SpongeLatencyModel.Samples(profile);
             var fit = SpongeLatencyModel.Fit(samples);
             Console.WriteLine($"  {profile.Model,-11} γ={fit.Gamma:0.0000} δ={fit.Delta:0.0000} ε={fit.Epsilon:0.0000} η={fit.Eta:0.0000}  rms error {fit.RmsErrorMs(samples):0.000} ms" +
-                              (fit.Identifiable ? "" : $" (one thread count, {profile.Threads}: the per-core split is assumed, not measured)"));
+                              (fit.Identifiable ? $" (threads {string.Join(",", profile.ThreadCounts())})" : $" (one thread count, {profile.Threads}: the per-core split is assumed, not measured; re-run ./gearbox profile)"));
         }
     }
 

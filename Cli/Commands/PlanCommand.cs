@@ -7,7 +7,7 @@ namespace Gearbox.Cli.Commands;
 
 /// <summary>
 /// <c>plan PIPELINE --slo-ms X --min-accuracy A --devices D [--cost-per-device C] [--max-load N] [--bands N]
-/// [--band-factor F] [--json] [--svg PATH] [--no-sim]</c>: computes a gear plan from the profiles, prints it
+/// [--band-factor F] [--json] [--svg PATH] [--no-sim] [--engine-only | --charge-client]</c>: computes a gear plan from the profiles, prints it
 /// as a table (or one JSON object), and writes an SVG chart of cost and accuracy per load band.
 /// </summary>
 public static class PlanCommand
@@ -25,6 +25,13 @@ public static class PlanCommand
         var pipeline = PlanInputs.Pipeline(args);
         var request = PlanInputs.Request(args, pipeline);
         var model = PlanInputs.Model(pipeline, paths);
+        if (args.Flag("engine-only")) model = model.WithoutServingCost(); // for comparison: what the engines alone would promise
+        else if (args.Flag("charge-client"))
+        {
+            // A load generator on the same cores (a benchmark on this machine): charge its measured CPU per request too.
+            var serving = model.Serving ?? throw new UsageException("--charge-client needs the measured serving cost (./gearbox profile-serving).");
+            model = model.WithServingCost(serving with { CpuMsPerRequest = serving.CpuMsPerRequest + serving.ClientCpuMsPerRequest });
+        }
         var plan = new GearPlanner(model, new PlannerOptions(CheckWithSimulator: !args.Flag("no-sim"))).Plan(request);
 
         var svgPath = args.String("svg") ?? Path.Combine(paths.DataDirectory, "plans",

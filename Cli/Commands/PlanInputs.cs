@@ -12,7 +12,7 @@ public static class PlanInputs
     {
         var catalog = PipelineCatalog.Load();
         var files = new ProfileFile(paths.ProfilesDirectory);
-        return PipelineModel.From(catalog.Get(pipeline), files.Load);
+        return PipelineModel.From(catalog.Get(pipeline), files.Load, new ServingCostFile(paths.ProfilesDirectory).TryLoad());
     }
 
     public static string Pipeline(CliArgs args) =>

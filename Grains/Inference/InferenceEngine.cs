@@ -30,9 +30,12 @@ public sealed class InferenceEngine : IDisposable
         _module.to(_device);
         _module.eval();
         SetThreads(threads);
-        _thread = new Thread(Run) { IsBackground = true, Name = $"gbx-{spec.Name}" }; // short: Linux shows 15 characters of a thread's name (top -H)
+        _thread = new Thread(Run) { IsBackground = true, Name = ThreadNamePrefix + spec.Name }; // short: Linux shows 15 characters of a thread's name (top -H)
         _thread.Start();
     }
+
+    /// <summary>Engine threads are named this plus the model's name (libtorch's intra-op threads inherit it), so their CPU can be told apart (profile-serving).</summary>
+    public const string ThreadNamePrefix = "gbx-";
 
     public ModelSpec Spec { get; }
     public ModelMetadata Metadata { get; }

@@ -12,11 +12,12 @@ public static class GearMapping
         return new SimulatedGear(
             cascade[..^1].Select(m => gear.Thresholds[m]).ToArray(),
             model.Units.Select(u => gear.Replicas[u]).ToArray(),
-            model.Units.Select(u => gear.MaxBatch[u]).ToArray());
+            model.Units.Select(u => gear.MaxBatch[u]).ToArray(),
+            model.Units.Select(gear.ThreadsOf).ToArray());
     }
 
     public static SimulatedGear ToSimulated(FrontPoint point, Provision provision) =>
-        new(point.Thresholds, provision.Replicas, provision.MaxBatch);
+        new(point.Thresholds, provision.Replicas, provision.MaxBatch, provision.Threads);
 
     public static Dictionary<string, double> Thresholds(PipelineModel model, double[] thresholds) =>
         model.Estimator.Models[..^1].Select((m, i) => (m, t: thresholds[i])).ToDictionary(x => x.m, x => x.t);

@@ -25,7 +25,7 @@ public sealed class GearPlanner
     {
         _model = model;
         _options = options ?? new PlannerOptions();
-        _search = new ProvisionSearch(model);
+        _search = new ProvisionSearch(model, _options.CpuCap);
     }
 
     public GearPlan Plan(PlanRequest request)
@@ -58,6 +58,10 @@ public sealed class GearPlanner
             gears.Add(ToGear(gears.Count, gears.Count == 0 ? 0 : gears[^1].MaxLoad, edge, choice, request, simulated));
         }
         if (gears.Count == 0) throw new PlanningImpossibleException($"No load band up to {maxLoad:0.#} req/s can be held (ceiling {ceiling:0.##} req/s).");
+        var banded = gears.Count;
+        gears = MergeIdentical(gears);
+        if (gears.Count < banded) notes.Add($"{banded - gears.Count} of {banded} bands ran the same configuration as the band above them and were merged into it ({gears.Count} gears).");
+        notes.Add(ServingNote(request));
         notes.Add($"{front.Count} threshold vectors on the Pareto front of {_model.Estimator.GridPoints().Count()} on the grid; " +
                   $"validation items: {_model.Estimator.Items}; predicted accuracy is the cascade's on those items" +
                   (_model.SplitterAccuracy is { } a ? $" (per tile; the tile detector's own validation accuracy is {a:P2}, mean fan-out {_model.FanOut.Mean:0.##})." : "."));
@@ -74,7 +78,7 @@ public sealed class GearPlanner
         {
             var rates = _model.UnitRates(load, point.Outcome);
             var tail = _model.RequestTail(point.Outcome);
-            var n = _search.MinDevices(rates, tail, sloMs, least ?? devices);
+            var n = _search.MinDevices(load, rates, tail, sloMs, least ?? devices);
             if (n is null) continue;
             if (least is null || n < least) { least = n; cheapest.Clear(); }
             cheapest.Add((point, rates, tail));
@@ -82,7 +86,7 @@ public sealed class GearPlanner
         BandChoice? best = null;
         foreach (var (point, rates, tail) in cheapest)
         {
-            var provision = _search.Best(rates, tail, sloMs, least!.Value, previous);
+            var provision = _search.Best(load, rates, tail, sloMs, least!.Value, previous);
             if (provision is null) continue;
             var candidate = new BandChoice(point, provision);
             if (best is null || Better(candidate, best, previous)) best = candidate;
@@ -94,7 +98,7 @@ public sealed class GearPlanner
     public double Ceiling(IReadOnlyList<FrontPoint> front, PlanRequest request)
     {
         bool Holds(double load) => front.Any(p =>
-            _search.MinDevices(_model.UnitRates(load, p.Outcome), _model.RequestTail(p.Outcome), request.SloMs, request.Devices) is not null);
+            _search.MinDevices(load, _model.UnitRates(load, p.Outcome), _model.RequestTail(p.Outcome), request.SloMs, request.Devices) is not null);
         if (!Holds(LowestLoad)) throw new PlanningImpossibleException(TooTightAtLowLoad(front, request));
         var (lo, hi) = (LowestLoad, 1.0);
         while (Holds(hi) && hi < 1e8) { lo = hi; hi *= 2; }
@@ -123,17 +127,18 @@ public sealed class GearPlanner
     {
         var random = new Random(_options.Seed);
         var durationMs = _options.CheckDurationMs(load);
-        var arrivals = Arrivals.Poisson(load, durationMs, sloMs, random);
+        // The serving path's added latency is not simulated: it comes off every request's budget.
+        var arrivals = Arrivals.Poisson(load, durationMs, sloMs - _model.ServingLatencyMs, random);
         return new PipelineSimulator(_model, _options.Seed).Run(arrivals, GearMapping.ToSimulated(choice.Point, choice.Provision));
     }
 
     private string BurstyCheck(Gear top, PlanRequest request)
     {
         var random = new Random(_options.Seed);
-        var arrivals = Arrivals.Bursty(top.MaxLoad, _options.CheckDurationMs(top.MaxLoad), request.SloMs, random);
+        var arrivals = Arrivals.Bursty(top.MaxLoad, _options.CheckDurationMs(top.MaxLoad), request.SloMs - _model.ServingLatencyMs, random);
         var result = new PipelineSimulator(_model, _options.Seed).Run(arrivals, GearMapping.ToSimulated(_model, top));
         return $"Bursty check of the top gear (bursts at 3× its {top.MaxLoad:0.#} req/s mean, 20% of the time): " +
-               $"{result.Attainment:P2} within the SLO, p99 {result.P99Ms:0.#} ms, {result.Dropped} of {result.Requests.Length} dropped. " +
+               $"{result.Attainment:P2} within the SLO, p99 {result.P99Ms + _model.ServingLatencyMs:0.#} ms, {result.Dropped} of {result.Requests.Length} dropped. " +
                "Gears are planned for Poisson load at the band's top; bursts above it are the next gear's job online.";
     }
 
@@ -156,8 +161,45 @@ public sealed class GearPlanner
         choice.Provision.P99Ms,
         choice.Provision.Devices * request.CostPerDevice,
         choice.Provision.Devices,
-        simulated?.P99Ms ?? double.NaN,
-        simulated?.Attainment ?? double.NaN);
+        simulated is null ? double.NaN : simulated.P99Ms + _model.ServingLatencyMs,
+        simulated?.Attainment ?? double.NaN,
+        GearMapping.PerUnit(_model, choice.Provision.Threads),
+        choice.Provision.CpuCores);
+
+    /// <summary>Whether two gears run the same configuration: thresholds, replicas, max batch and threads.</summary>
+    public static bool SameConfiguration(Gear a, Gear b) =>
+        SameEntries(a.Thresholds, b.Thresholds) && SameEntries(a.Replicas, b.Replicas) && SameEntries(a.MaxBatch, b.MaxBatch) &&
+        a.Replicas.Keys.All(m => a.ThreadsOf(m) == b.ThreadsOf(m));
+
+    /// <summary>
+    /// Merges each run of neighbouring gears with the same configuration into one band: it spans the run's
+    /// loads and keeps the top gear's predictions (made at the band's top load, the hardest).
+    /// </summary>
+    public static List<Gear> MergeIdentical(IReadOnlyList<Gear> gears)
+    {
+        var merged = new List<Gear>();
+        foreach (var gear in gears)
+        {
+            if (merged.Count > 0 && SameConfiguration(merged[^1], gear))
+                merged[^1] = gear with { Index = merged.Count - 1, MinLoad = merged[^1].MinLoad };
+            else
+                merged.Add(gear with { Index = merged.Count, MinLoad = merged.Count == 0 ? gear.MinLoad : merged[^1].MaxLoad });
+        }
+        return merged;
+    }
+
+    private static bool SameEntries<T>(Dictionary<string, T> a, Dictionary<string, T> b) where T : IEquatable<T> =>
+        a.Count == b.Count && a.All(e => b.TryGetValue(e.Key, out var v) && v.Equals(e.Value));
+
+    private string ServingNote(PlanRequest request)
+    {
+        if (_model.Serving is not { } s)
+            return "ENGINE-ONLY CAPACITY: no measured serving-path cost (profiles/serving.json), so HTTP, JSON and Orleans CPU per request are not counted " +
+                   "and the ceiling over-promises wherever the gateway shares the cores with the workers. Run ./gearbox profile (or ./gearbox profile-serving) to measure it.";
+        return $"Serving path counted on the same cores as the replicas: {s.CpuMsPerSecond:0.#} ms CPU/s under traffic + {s.CpuMsPerRequest:0.###} ms per request + {s.CpuMsPerItem:0.###} ms per item routed to a worker, " +
+               $"engine threads {s.EngineCpuMsPerBatch:0.###} ms per batch beyond the forward pass, +{s.AddedLatencyMs:0.##} ms on the p99 path (measured {s.MeasuredAt:yyyy-MM-dd HH:mm} UTC on {s.Cores} cores); replicas and serving path together within " +
+               $"{_options.CpuCap:P0} of a gear's devices. Devices are CPU cores here; GPU devices would not share the serving path's cores.";
+    }
 
     private string FloorTooHigh(PlanRequest request)
     {
@@ -170,7 +212,7 @@ public sealed class GearPlanner
 
     private string TooTightAtLowLoad(IReadOnlyList<FrontPoint> front, PlanRequest request)
     {
-        var unbounded = front.Select(p => _search.Best(_model.UnitRates(LowestLoad, p.Outcome), _model.RequestTail(p.Outcome), double.MaxValue, request.Devices, null))
+        var unbounded = front.Select(p => _search.Best(LowestLoad, _model.UnitRates(LowestLoad, p.Outcome), _model.RequestTail(p.Outcome), double.MaxValue, request.Devices, null))
             .Where(p => p is not null).ToList();
         if (unbounded.Count == 0)
         {

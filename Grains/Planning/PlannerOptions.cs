@@ -5,8 +5,9 @@ namespace Gearbox.Planning;
 /// <param name="SimulatedMs">Simulated time per check when that stays within <paramref name="MaxSimulatedRequests"/>, so checks at high load span many batch cycles.</param>
 /// <param name="MaxSimulatedRequests">Cap on requests per check, which bounds planning time at very high loads.</param>
 /// <param name="Seed">Seed of the simulator's random draws, so plans are reproducible.</param>
+/// <param name="CpuCap">Share of a gear's devices' CPU that its replicas and the serving path together may keep busy.</param>
 public sealed record PlannerOptions(bool CheckWithSimulator = true, int SimulatedRequests = 6000, double SimulatedMs = 250,
-    int MaxSimulatedRequests = 30_000, int Seed = 7)
+    int MaxSimulatedRequests = 30_000, int Seed = 7, double CpuCap = QueueingEstimate.MaxUtilisation)
 {
     public double CheckDurationMs(double load) =>
         Math.Max(SimulatedRequests / load * 1000, Math.Min(SimulatedMs, MaxSimulatedRequests / load * 1000));

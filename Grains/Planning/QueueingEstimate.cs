@@ -22,14 +22,9 @@ public static class QueueingEstimate
     public static double P99Ms(ServiceTimes service, double itemsPerSecond, int replicas, int maxBatch)
     {
         if (itemsPerSecond <= 0) return 0;
-        if (replicas < 1 || maxBatch < 1) return double.PositiveInfinity;
-        var perMs = itemsPerSecond / replicas / 1000;
-        var b = 0;
-        for (var size = 1; size <= maxBatch; size++)
-        {
-            if (perMs * service.Ms(size) <= MaxUtilisation * size) { b = size; break; }
-        }
+        var b = OperatingBatch(service, itemsPerSecond, replicas, maxBatch);
         if (b == 0) return double.PositiveInfinity;
+        var perMs = itemsPerSecond / replicas / 1000;
 
         var cycle = service.Ms(b);
         var arrivalsPerCycle = perMs * cycle;
@@ -39,6 +34,33 @@ public static class QueueingEstimate
         var serve = fullBatches * service.Ms(maxBatch) + service.Ms(n - fullBatches * maxBatch);
         var wait = busy > 1 - Quantile ? cycle : 0;
         return wait + serve;
+    }
+
+    /// <summary>
+    /// The batch size a busy replica settles into: the smallest b ≤ <paramref name="maxBatch"/> with
+    /// λ_r·l(b) ≤ ρ·b; 0 when none keeps up (unstable).
+    /// </summary>
+    public static int OperatingBatch(ServiceTimes service, double itemsPerSecond, int replicas, int maxBatch)
+    {
+        if (replicas < 1 || maxBatch < 1) return 0;
+        var perMs = itemsPerSecond / replicas / 1000;
+        for (var size = 1; size <= maxBatch; size++)
+        {
+            if (perMs * service.Ms(size) <= MaxUtilisation * size) return size;
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// Cores the replicas of one model keep busy: items/s × (threads × l(b) + the engine thread's own CPU
+    /// per batch outside the forward pass) / b, at the operating batch b (a replica's threads are all
+    /// busy while its batch runs). ∞ when the load is unstable.
+    /// </summary>
+    public static double BusyCores(ServiceTimes service, double itemsPerSecond, int replicas, int threads, int maxBatch, double engineMsPerBatch = 0)
+    {
+        if (itemsPerSecond <= 0) return 0;
+        var b = OperatingBatch(service, itemsPerSecond, replicas, maxBatch);
+        return b == 0 ? double.PositiveInfinity : itemsPerSecond / 1000 * (threads * service.Ms(b) + engineMsPerBatch) / b;
     }
 
     /// <summary>Smallest n with P(Poisson(mean) ≤ n) ≥ q (normal approximation for large means).</summary>

@@ -26,6 +26,13 @@ public sealed class ServiceTimes
     public static ServiceTimes FromProfile(ModelProfile profile) =>
         new(profile.Model, profile.LatencyMs, Math.Max(1, profile.Latency.Max(p => p.BatchSize)));
 
+    /// <summary>l(b) measured with <paramref name="threads"/> intra-op threads (a thread count the profile holds).</summary>
+    public static ServiceTimes FromProfile(ModelProfile profile, int threads)
+    {
+        var points = profile.LatencyFor(threads) ?? throw new ArgumentException($"Profile of '{profile.Model}' has no latency at {threads} thread(s).");
+        return new(profile.Model, b => profile.LatencyMs(b, threads), Math.Max(1, points.Max(p => p.BatchSize)));
+    }
+
     public string Model { get; }
 
     /// <summary>Largest batch size measured; the planner never plans beyond it.</summary>

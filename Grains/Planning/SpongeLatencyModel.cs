@@ -29,6 +29,13 @@ public sealed record SpongeLatencyModel(double Gamma, double Delta, double Epsil
         return new SpongeLatencyModel(theta[0], theta[1], theta[2], theta[3], Identifiable: true);
     }
 
+    /// <summary>A profile's median latencies at every thread count it measured, as samples for <see cref="Fit(IReadOnlyList{LatencySample})"/>.</summary>
+    public static List<LatencySample> Samples(ModelProfile profile) =>
+        profile.ThreadCounts().SelectMany(t => profile.LatencyFor(t)!.Select(l => new LatencySample(l.BatchSize, t, l.MedianMs))).ToList();
+
+    /// <summary>Fits one profile at all its thread counts: identifiable when it measured two or more.</summary>
+    public static SpongeLatencyModel Fit(ModelProfile profile) => Fit(Samples(profile));
+
     /// <summary>Fits a model's profiles (one per thread count) on their median latencies.</summary>
     public static SpongeLatencyModel Fit(IEnumerable<ModelProfile> profiles) =>
         Fit(profiles.SelectMany(p => p.Latency.Select(l => new LatencySample(l.BatchSize, p.Threads, l.MedianMs))).ToList());

@@ -53,6 +53,8 @@ public sealed class ProfileFile(string directory)
             throw new InvalidDataException("'confidence' and 'correct' must both be present and of equal length.");
         if (profile.FanOut is not null && profile.FanOut.Length != profile.Correct.Length)
             throw new InvalidDataException("'fanOut' must have one entry per validation item.");
+        if (profile.LatencyAtThreads is { } more && more.Any(t => t is null || t.Latency is null || t.Latency.Count == 0 || t.Threads < 1))
+            throw new InvalidDataException("every 'latencyAtThreads' entry needs threads ≥ 1 and latency points.");
         return profile;
     }
 

@@ -254,11 +254,11 @@ public sealed class GearPlannerGrain(
     private AppliedGear? InForce() => state.State.Applied is { } a
         && (control.Policy == ControlPolicy.Reactive ? a.PlanVersion == ReactiveLoop.PlanVersion : a.PlanVersion == _table?.Plan.Version) ? a : null;
 
-    /// <summary>Devices the configuration in force holds: one per replica.</summary>
-    private int DevicesHeld() => state.State.Applied?.Gear.Replicas.Values.Sum() ?? 0;
+    /// <summary>Devices (cores) the configuration in force holds: replicas × threads over all models.</summary>
+    private int DevicesHeld() => state.State.Applied?.Gear is { } g ? g.Replicas.Sum(r => r.Value * g.ThreadsOf(r.Key)) : 0;
 
     private PipelineModel BuildModel() => PipelineModel.From(catalog.Get(Pipeline), m => runtime.Profile(m)
-        ?? throw new PlanningImpossibleException($"Model '{m}' has no profile yet; run './gearbox profile'."));
+        ?? throw new PlanningImpossibleException($"Model '{m}' has no profile yet; run './gearbox profile'."), runtime.ServingCost());
 
     private static bool IsStoreDown(Exception e) => e is StoreUnavailableException || e.InnerException is StoreUnavailableException;
 

@@ -12,6 +12,7 @@ public sealed class ModelRuntime(GearboxPaths paths)
     private readonly ModelStore _models = new(paths.ModelsDirectory);
     private readonly ProfileFile _profiles = new(paths.ProfilesDirectory);
     private readonly ConcurrentDictionary<string, ModelProfile?> _profileCache = new();
+    private readonly ServingCostFile _servingCost = new(paths.ProfilesDirectory);
 
     public GearboxPaths Paths { get; } = paths;
 
@@ -39,4 +40,11 @@ public sealed class ModelRuntime(GearboxPaths paths)
         try { return _profiles.Has(m) ? _profiles.Load(m) : null; }
         catch (InvalidDataException) { return null; }
     });
+
+    /// <summary>The measured serving-path cost (profiles/serving.json), or null when it has not been measured (./gearbox profile-serving) or is unreadable.</summary>
+    public ServingCost? ServingCost()
+    {
+        try { return _servingCost.TryLoad(); }
+        catch (InvalidDataException) { return null; }
+    }
 }

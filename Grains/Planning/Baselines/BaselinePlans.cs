@@ -54,14 +54,12 @@ public static class BaselinePlans
             foreach (var single in singles)
             {
                 if (single.Planner.Choose(edge, single.Front, request.SloMs, request.Devices, null) is not { } choice) continue;
-                var gear = OnFullPipeline(model, single.Model, single.Planner.ToGear(gears.Count, gears.Count == 0 ? 0 : gears[^1].MaxLoad, edge, choice, request, null));
-                if (gears.Count > 0 && SameConfiguration(gears[^1], gear)) gears[^1] = gears[^1] with { MaxLoad = edge };
-                else gears.Add(gear);
+                gears.Add(OnFullPipeline(model, single.Model, single.Planner.ToGear(gears.Count, gears.Count == 0 ? 0 : gears[^1].MaxLoad, edge, choice, request, null)));
                 break;
             }
         }
         if (gears.Count == 0) throw new PlanningImpossibleException($"No single model holds any load at p99 ≤ {request.SloMs} ms with {request.Devices} device(s).");
-        return new GearPlan(1, DateTimeOffset.UtcNow, request, [.. gears], ceiling, clock.Elapsed.TotalMilliseconds,
+        return new GearPlan(1, DateTimeOffset.UtcNow, request, [.. GearPlanner.MergeIdentical(gears)], ceiling, clock.Elapsed.TotalMilliseconds,
             ["Model-switching baseline: per band the most accurate single model the budget holds (no cascade, no accuracy floor)."]);
     }
 
@@ -71,9 +69,6 @@ public static class BaselinePlans
         Thresholds = full.Estimator.Models[..^1].ToDictionary(m => m, _ => 0.0),
         Replicas = full.Units.ToDictionary(u => u, u => single.Units.Contains(u) ? gear.Replicas[u] : 0),
         MaxBatch = full.Units.ToDictionary(u => u, u => single.Units.Contains(u) ? gear.MaxBatch[u] : 1),
+        Threads = full.Units.ToDictionary(u => u, u => single.Units.Contains(u) ? gear.ThreadsOf(u) : 1),
     };
-
-    private static bool SameConfiguration(Gear a, Gear b) =>
-        a.Replicas.OrderBy(x => x.Key).SequenceEqual(b.Replicas.OrderBy(x => x.Key)) &&
-        a.MaxBatch.OrderBy(x => x.Key).SequenceEqual(b.MaxBatch.OrderBy(x => x.Key));
 }

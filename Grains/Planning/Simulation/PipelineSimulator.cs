@@ -90,7 +90,7 @@ internal sealed class Run
         var gear = _schedule[index].Gear;
         for (var u = 0; u < _workers.Length; u++)
         {
-            var service = _model.Service[u];
+            var service = gear.Threads is { } threads && _model.ThreadOptions(u).Contains(threads[u]) ? _model.ServiceAt(u, threads[u]) : _model.Service[u];
             while (_workers[u].Count < gear.Replicas[u]) _workers[u].Add(new Worker(u));
             for (var w = 0; w < _workers[u].Count; w++)
             {

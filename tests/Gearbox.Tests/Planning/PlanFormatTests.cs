@@ -77,7 +77,8 @@ public class PlanFormatTests
             Assert.Equal(plan.Gears[i].Thresholds, copy.Gears[i].Thresholds);
             Assert.Equal(plan.Gears[i].Replicas, copy.Gears[i].Replicas);
             Assert.Equal(plan.Gears[i].MaxBatch, copy.Gears[i].MaxBatch);
-            Assert.Equal(plan.Gears[i] with { Thresholds = copy.Gears[i].Thresholds, Replicas = copy.Gears[i].Replicas, MaxBatch = copy.Gears[i].MaxBatch }, copy.Gears[i]);
+            Assert.Equal(plan.Gears[i].Threads, copy.Gears[i].Threads);
+            Assert.Equal(plan.Gears[i] with { Thresholds = copy.Gears[i].Thresholds, Replicas = copy.Gears[i].Replicas, MaxBatch = copy.Gears[i].MaxBatch, Threads = copy.Gears[i].Threads }, copy.Gears[i]);
         }
     }
 }

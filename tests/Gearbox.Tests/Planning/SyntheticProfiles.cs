@@ -34,6 +34,19 @@ public static class SyntheticProfiles
         return points;
     }
 
+    /// <summary>
+    /// The profile with a second thread count measured: l(b, threads) = l(b, 1) / <paramref name="speedUp"/>
+    /// (1: more threads do not help; 2: perfect scaling).
+    /// </summary>
+    public static ModelProfile WithThreads(ModelProfile profile, int threads, double speedUp) => profile with
+    {
+        LatencyAtThreads = [new ThreadLatency(threads, profile.Latency.Select(p => p with { MedianMs = p.MedianMs / speedUp, P95Ms = p.P95Ms / speedUp }).ToArray())],
+    };
+
+    /// <summary>A measured-looking serving cost: <paramref name="perRequestMs"/> CPU per request, <paramref name="perItemMs"/> per item, <paramref name="addedMs"/> on the p99 path.</summary>
+    public static ServingCost Serving(double perRequestMs, double perItemMs = 0, double addedMs = 0) =>
+        new(perRequestMs, perItemMs, addedMs, addedMs * 2, 0.1, 0.05, 10, 2, DateTimeOffset.UnixEpoch, "synthetic", []);
+
     /// <summary>A three-model synthetic cascade (cheap and weak → dear and strong), items aligned.</summary>
     public static ModelProfile[] Cascade(int items = 400, int maxBatch = 8) =>
     [
