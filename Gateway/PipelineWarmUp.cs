@@ -54,7 +54,18 @@ public sealed class PipelineWarmUp(
 
     private async Task StartPlannerAsync(string pipeline, CancellationToken stoppingToken)
     {
-        var status = await grains.GetGrain<IGearPlannerGrain>(pipeline).Start().WaitAsync(stoppingToken);
+        GearStatus status;
+        try
+        {
+            status = await grains.GetGrain<IGearPlannerGrain>(pipeline).Start().WaitAsync(stoppingToken);
+        }
+        catch (ArgumentException e)
+        {
+            // The planner's reason (floor too high, budget too small) says what to change; serving goes on.
+            logger.LogWarning("Pipeline {Pipeline} has no default plan and keeps its initial configuration: {Reason} " +
+                "Make one with POST /v1/pipelines/{Pipeline}/plan, or set Gearbox:Control:Devices.", pipeline, e.Message, pipeline);
+            return;
+        }
         var plan = await grains.GetGrain<IGearPlannerGrain>(pipeline).GetPlan().WaitAsync(stoppingToken);
         var mode = status.Mode == GearMode.Pinned ? "pinned (POST /gear {\"auto\":true} resumes)" : "automatic";
         if (plan is null)

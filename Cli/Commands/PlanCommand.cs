@@ -30,7 +30,7 @@ public static class PlanCommand
         {
             // A load generator on the same cores (a benchmark on this machine): charge its measured CPU per request too.
             var serving = model.Serving ?? throw new UsageException("--charge-client needs the measured serving cost (./gearbox profile-serving).");
-            model = model.WithServingCost(serving with { CpuMsPerRequest = serving.CpuMsPerRequest + serving.ClientCpuMsPerRequest });
+            model = model.WithServingCost(serving.WithClientCharged());
         }
         var plan = new GearPlanner(model, new PlannerOptions(CheckWithSimulator: !args.Flag("no-sim"))).Plan(request);
 

@@ -40,6 +40,9 @@ public sealed record ServingCost(
     /// <summary>Cores the serving path keeps busy at <paramref name="requestsPerSecond"/> with <paramref name="itemsPerSecond"/> items routed to workers.</summary>
     public double CoresAt(double requestsPerSecond, double itemsPerSecond) =>
         requestsPerSecond <= 0 ? 0 : (CpuMsPerSecond + CpuMsPerRequest * requestsPerSecond + CpuMsPerItem * itemsPerSecond) / 1000;
+
+    /// <summary>The cost with the load generator's measured CPU per request charged too: for a benchmark whose client shares these cores.</summary>
+    public ServingCost WithClientCharged() => this with { CpuMsPerRequest = CpuMsPerRequest + ClientCpuMsPerRequest };
 }
 
 /// <summary>One measured run of <c>profile-serving</c>: open-loop Poisson load on one pipeline at one rate.</summary>

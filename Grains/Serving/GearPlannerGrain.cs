@@ -257,8 +257,13 @@ public sealed class GearPlannerGrain(
     /// <summary>Devices (cores) the configuration in force holds: replicas × threads over all models.</summary>
     private int DevicesHeld() => state.State.Applied?.Gear is { } g ? g.Replicas.Sum(r => r.Value * g.ThreadsOf(r.Key)) : 0;
 
-    private PipelineModel BuildModel() => PipelineModel.From(catalog.Get(Pipeline), m => runtime.Profile(m)
-        ?? throw new PlanningImpossibleException($"Model '{m}' has no profile yet; run './gearbox profile'."), runtime.ServingCost());
+    private PipelineModel BuildModel()
+    {
+        var serving = runtime.ServingCost();
+        if (control.ChargeClient && serving is not null) serving = serving.WithClientCharged();
+        return PipelineModel.From(catalog.Get(Pipeline), m => runtime.Profile(m)
+            ?? throw new PlanningImpossibleException($"Model '{m}' has no profile yet; run './gearbox profile'."), serving);
+    }
 
     private static bool IsStoreDown(Exception e) => e is StoreUnavailableException || e.InnerException is StoreUnavailableException;
 

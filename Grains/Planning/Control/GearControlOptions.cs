@@ -29,6 +29,12 @@ public sealed record GearControlOptions
     /// <summary>Devices the default plan may use; 0 (default): the cores of the silo the planner runs on.</summary>
     public int Devices { get; init; }
 
+    /// <summary>
+    /// Plan with the load generator's measured CPU per request charged on these cores too (profiles/serving.json):
+    /// for benchmarks whose client runs on the same machine. Off for real deployments, whose clients are elsewhere.
+    /// </summary>
+    public bool ChargeClient { get; init; }
+
     /// <summary>Length of one monitoring window.</summary>
     public int WindowMs { get; init; } = 100;
 
