@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Gearbox.Contracts.Serving;
 using Gearbox.Gateway.Endpoints;
+using Gearbox.Gateway.Grpc;
 using Gearbox.Serving;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
@@ -22,6 +23,7 @@ public static class GatewayApp
         var host = builder.Configuration.GetValue<string>("host") ?? "127.0.0.1";
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls($"http://{host}:{port}");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 2L * Protocol.ProtocolLimits.MaxBodyBytes); // a backstop: the reader enforces the documented limit
+        builder.AddGearboxGrpc(); // KServe v2 gRPC on its own HTTP/2 port: --grpc-port N (default HTTP port + 1; 0 = off)
 
         var gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         builder.AddGearboxOrleans(gateway);
@@ -43,6 +45,7 @@ public static class GatewayApp
         app.UseStatusCodePages();
         app.MapHealthEndpoints();
         app.MapInferEndpoint();
+        app.MapGearboxGrpc();
         app.MapPipelineEndpoints();
         app.MapPlanEndpoints();
         app.MapControlEndpoints();
