@@ -32,7 +32,7 @@ public static class InferRequestParser
         try
         {
             var error = request.ReadBody(ref reader);
-            if (error is null) return request.Build();
+            if (error is null) return BinaryTensors.WithBinaryOutputs(request.Build(), utf8Json);
             // Malformed JSON outranks what was found so far: read on so a broken body is reported as such.
             while (reader.Read()) { }
             return error;
