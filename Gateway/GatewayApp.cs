@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Gearbox.Contracts.Serving;
 using Gearbox.Gateway.Endpoints;
 using Gearbox.Gateway.LiveView;
+using Gearbox.Gateway.Grpc;
 using Gearbox.Serving;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
@@ -23,6 +24,7 @@ public static class GatewayApp
         var host = builder.Configuration.GetValue<string>("host") ?? "127.0.0.1";
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls($"http://{host}:{port}");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 2L * Protocol.ProtocolLimits.MaxBodyBytes); // a backstop: the reader enforces the documented limit
+        builder.AddGearboxGrpc(); // KServe v2 gRPC on its own HTTP/2 port: --grpc-port N (default HTTP port + 1; 0 = off)
 
         var gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         builder.AddGearboxOrleans(gateway);
@@ -49,6 +51,7 @@ public static class GatewayApp
         app.UseLiveViewLinks(); // a browser's GET / lands on /live; the dashboard's page links to it
         app.MapHealthEndpoints();
         app.MapInferEndpoint();
+        app.MapGearboxGrpc();
         app.MapPipelineEndpoints();
         app.MapPlanEndpoints();
         app.MapControlEndpoints();

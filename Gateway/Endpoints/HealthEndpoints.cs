@@ -39,7 +39,7 @@ public static class HealthEndpoints
         Results.Problem($"No model or pipeline named '{name}'. GET /v1/pipelines lists them.", statusCode: 404, title: "Unknown model");
 
     /// <summary>Ready once the pipeline's stages are configured, i.e. its workers have loaded their engines.</summary>
-    private static async Task<bool> IsReady(IGrainFactory grains, string pipeline, CancellationToken ct)
+    internal static async Task<bool> IsReady(IGrainFactory grains, string pipeline, CancellationToken ct)
     {
         try
         {

@@ -40,6 +40,8 @@ public static class InferEndpoint
 
             var latency = UnixClock.NowMs - arrival;
             Record(name, "ok", latency);
+            if (request.BinaryOutputs.Count > 0)
+                return BinaryTensors.Result(http, name, request.Id, results, InferResponseWriter.SlotsPerItem(pipeline), latency, request.BinaryOutputs);
             var body = InferResponseWriter.ToUtf8(name, request.Id, results, InferResponseWriter.SlotsPerItem(pipeline), latency);
             return Results.Bytes(body, InferResponseWriter.ContentType);
         }
@@ -53,6 +55,8 @@ public static class InferEndpoint
     {
         try
         {
+            if (http.Request.Headers.TryGetValue(BinaryTensors.HeaderLengthHeader, out var headerLength))
+                return await BinaryTensors.ReadAsync(http.Request.Body, http.Request.ContentLength, headerLength, pipeline, http.RequestAborted);
             return await InferRequestReader.ReadAsync(http.Request.Body, http.Request.ContentLength, pipeline, http.RequestAborted);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)

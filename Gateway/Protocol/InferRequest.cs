@@ -11,4 +11,7 @@ namespace Gearbox.Gateway.Protocol;
 public sealed record InferRequest(string? Id, float[][] Items, double? SloMs, string Datatype)
 {
     public int Count => Items.Length;
+
+    /// <summary>Outputs the client asked to get as binary tensors (<see cref="BinaryTensors"/>); empty for a plain JSON answer.</summary>
+    public IReadOnlyList<string> BinaryOutputs { get; init; } = [];
 }

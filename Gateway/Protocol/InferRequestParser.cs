@@ -32,7 +32,7 @@ public static class InferRequestParser
         try
         {
             var error = request.ReadBody(ref reader);
-            if (error is null) return request.Build();
+            if (error is null) return BinaryTensors.WithBinaryOutputs(request.Build(), utf8Json);
             // Malformed JSON outranks what was found so far: read on so a broken body is reported as such.
             while (reader.Read()) { }
             return error;
@@ -77,13 +77,9 @@ public static class InferRequestParser
             if (!_sawInputs)
                 return ProtocolErrors.InvalidRequest($"The request has no 'inputs'; send one input named '{InputName}'.");
             if (_name is null) return Missing("name");
-            if (_name != InputName)
-                return ProtocolErrors.InvalidRequest(
-                    $"Input '{_name}' is unknown; model '{model}' takes one input named '{InputName}'.", InputPointer + "/name");
+            if (ImageTensor.CheckName(_name, model, InputPointer + "/name") is { } nameError) return nameError;
             if (_datatype is null) return Missing("datatype");
-            if (_datatype is not (Uint8 or Fp32))
-                return ProtocolErrors.UnsupportedDatatype(
-                    $"Datatype '{_datatype}' is not supported; model '{model}' takes {Uint8} (0..255) or {Fp32} (0..1).", InputPointer + "/datatype");
+            if (ImageTensor.CheckDatatype(_datatype, model, InputPointer + "/datatype") is { } datatypeError) return datatypeError;
             if (_shape is null) return Missing("shape");
             var shapeError = ImageShape.Validate(_shape, side, model, InputPointer + "/shape", out var count);
             if (shapeError is not null) return shapeError;
@@ -91,9 +87,7 @@ public static class InferRequestParser
 
             var itemSize = side * side;
             var needed = (long)count * itemSize;
-            if (_data.Count != needed)
-                return ProtocolErrors.ShapeDataMismatch(
-                    $"Shape {ImageShape.Format(_shape)} needs {needed} values ({count} x {side}x{side}); 'data' holds {_data.Count}.", InputPointer + "/data");
+            if (_data.Count != needed) return ImageTensor.CountMismatch(_shape, count, side, _data.Count, "'data'", InputPointer + "/data");
             if (_data.LeafDepth > 1)
             {
                 var nested = _data.NestedLengths.AsSpan(1, _data.LeafDepth).ToArray().Select(n => (long)n).ToList();
@@ -107,17 +101,14 @@ public static class InferRequestParser
             if (_datatype == Uint8)
             {
                 var fault = _data.FirstNonInteger ?? _data.FirstOutsideByteRange;
-                if (fault is not null)
-                    return ProtocolErrors.ValueOutOfRange(
-                        $"UINT8 values must be integers 0..255; value {fault.Index} is {fault.ValueText}.", fault.Pointer);
+                if (fault is not null) return ImageTensor.Uint8OutOfRange(fault.Index, fault.ValueText, fault.Pointer);
                 // Divide (not multiply by 1/255) so pixels match the dataset loader's floats bit for bit.
                 foreach (var item in items)
                     for (var p = 0; p < item.Length; p++) item[p] /= 255f;
             }
             else if (_data.FirstOutsideUnitRange is { } fault)
             {
-                return ProtocolErrors.ValueOutOfRange(
-                    $"FP32 values must be pixel intensities in [0, 1]; value {fault.Index} is {fault.ValueText}.", fault.Pointer);
+                return ImageTensor.Fp32OutOfRange(fault.Index, fault.ValueText, fault.Pointer);
             }
             return new InferRequest(_id, items, _sloMs, _datatype);
         }
@@ -235,9 +226,8 @@ public static class InferRequestParser
             reader.Read();
             if (reader.TokenType != JsonTokenType.Number)
                 return ProtocolErrors.InvalidSlo($"'slo_ms' must be a number of milliseconds, not {JsonKinds.Describe(reader.TokenType)}.", pointer);
-            if (!reader.TryGetDouble(out var slo) || !double.IsFinite(slo) || slo <= 0 || slo > ProtocolLimits.MaxSloMs)
-                return ProtocolErrors.InvalidSlo(
-                    $"'slo_ms' must be above 0 and at most {ProtocolLimits.MaxSloMs} ms; it is {System.Text.Encoding.UTF8.GetString(reader.ValueSpan)}.", pointer);
+            if (!reader.TryGetDouble(out var slo)) slo = double.NaN;
+            if (ImageTensor.CheckSlo(slo, System.Text.Encoding.UTF8.GetString(reader.ValueSpan), pointer) is { } error) return error;
             _sloMs = slo;
             return null;
         }

@@ -15,6 +15,8 @@ public sealed class GatewayServer : IAsyncLifetime
     public ServingModels Models => ServingModels.Instance;
     public HttpClient Http { get; private set; } = null!;
     public int MaxInFlight { get; } = 64;
+    public IServiceProvider Services => _app!.Services;
+    public Uri GrpcAddress => GrpcAddressOf(_app!);
 
     public async Task InitializeAsync() =>
         (_app, Http) = await StartAsync("--Gearbox:Gateway:MaxInFlight", MaxInFlight.ToString());
@@ -36,11 +38,15 @@ public sealed class GatewayServer : IAsyncLifetime
             "--Gearbox:Cluster:GatewayPort", FreePort.Next().ToString(),
             "--Logging:LogLevel:Default", "Warning",
             "--Gearbox:Control:Mode", "off",
+            "--grpc-port", FreePort.Next().ToString(),
             .. extra,
         ]);
         await app.StartAsync();
         return (app, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) });
     }
+
+    /// <summary>The gRPC (h2c) address of a gateway <see cref="StartAsync"/> started.</summary>
+    public static Uri GrpcAddressOf(WebApplication app) => new($"http://127.0.0.1:{app.Configuration["grpc-port"]}");
 
     public static async Task StopAsync(WebApplication? app, HttpClient? http)
     {
