@@ -17,5 +17,14 @@ public sealed class GatewayOptions
     /// <summary>Load the declared pipelines' models right after start-up instead of on their first request.</summary>
     public bool WarmUp { get; set; } = true;
 
+    /// <summary>
+    /// Then send synthetic requests through this gateway for this long (0: none), so the first clients do not
+    /// meet cold code; /v2/health/ready says ready only after it.
+    /// </summary>
+    public double WarmUpSeconds { get; set; } = 3;
+
+    /// <summary>The warm-up traffic's rate, requests/s over all declared pipelines.</summary>
+    public double WarmUpRate { get; set; } = 400;
+
     public bool IsClient => string.Equals(Mode, "client", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Gearbox.Contracts.Planning;
 using Gearbox.Contracts.Serving;
 using Gearbox.Planning.Control;
@@ -9,17 +11,22 @@ namespace Gearbox.Gateway;
 /// <summary>
 /// Activates the declared pipelines once the gateway has started, so their workers load and warm up
 /// their models before the first request rather than during it (seconds, which would blow its SLO).
+/// Then it sends a few seconds of synthetic traffic through itself (<see cref="TrafficWarmUp"/>).
 /// Runs in the background: the gateway answers (and /v2/health/ready says "not yet") meanwhile.
 /// In automatic mode (Gearbox:Control:Mode, the default) it then starts each pipeline's gear planner,
 /// which makes the default plan if there is none and switches gears by load from then on.
 /// </summary>
 public sealed class PipelineWarmUp(
     IHostApplicationLifetime lifetime, PipelineCatalog catalog, IGrainFactory grains, GatewayOptions options, GearControlOptions control,
-    ILogger<PipelineWarmUp> logger) : BackgroundService
+    IServer server, WarmUpGate gate, ILogger<PipelineWarmUp> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!(options.WarmUp || control.IsAuto) || catalog.Declared.Count == 0) return;
+        if (!(options.WarmUp || control.IsAuto) || catalog.Declared.Count == 0)
+        {
+            gate.Open();
+            return;
+        }
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
         using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
@@ -27,20 +34,44 @@ public sealed class PipelineWarmUp(
             try { await started.Task; }
             catch (OperationCanceledException) { return; }
         }
-        await Task.WhenAll(catalog.Declared.Select(p => WarmAsync(p.Name, stoppingToken)));
+        try
+        {
+            await Task.WhenAll(catalog.Declared.Select(p => WarmModelsAsync(p.Name, stoppingToken)));
+            if (options.WarmUp && options.WarmUpSeconds > 0) await WarmTrafficAsync(stoppingToken);
+        }
+        finally
+        {
+            gate.Open();
+        }
+        if (control.IsAuto) await Task.WhenAll(catalog.Declared.Select(p => StartPlannerAsync(p.Name, stoppingToken)));
     }
 
-    private async Task WarmAsync(string pipeline, CancellationToken stoppingToken)
+    private async Task WarmTrafficAsync(CancellationToken stoppingToken)
+    {
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal));
+        if (address is null) return;
+        var local = new UriBuilder(address) { Host = "127.0.0.1" }.Uri; // the gateway may listen on every address; talk to it on loopback
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var (sent, ok) = await TrafficWarmUp.RunAsync(local, catalog.Declared, options.WarmUpSeconds, options.WarmUpRate, stoppingToken);
+            logger.LogInformation("Warm-up traffic: {Sent} synthetic requests through {Address} in {Seconds:F1} s, {Ok} answered 200", sent, local, clock.Elapsed.TotalSeconds, ok);
+            // Let the warm-up leave the monitors' load estimates before any controller acts on them.
+            await Task.Delay(TimeSpan.FromSeconds(4 * control.SmoothingSeconds), stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task WarmModelsAsync(string pipeline, CancellationToken stoppingToken)
     {
         var clock = Stopwatch.StartNew();
         try
         {
-            if (options.WarmUp)
-            {
-                await grains.GetGrain<IPipelineGrain>(pipeline).GetSnapshot().WaitAsync(stoppingToken);
-                logger.LogInformation("Pipeline {Pipeline} is ready: its workers loaded and warmed up their models in {Seconds:F1} s", pipeline, clock.Elapsed.TotalSeconds);
-            }
-            if (control.IsAuto) await StartPlannerAsync(pipeline, stoppingToken);
+            if (!options.WarmUp) return;
+            await grains.GetGrain<IPipelineGrain>(pipeline).GetSnapshot().WaitAsync(stoppingToken);
+            logger.LogInformation("Pipeline {Pipeline} is ready: its workers loaded and warmed up their models in {Seconds:F1} s", pipeline, clock.Elapsed.TotalSeconds);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -48,7 +79,7 @@ public sealed class PipelineWarmUp(
         catch (Exception e)
         {
             // Not fatal: the pipeline activates on its first request instead, and /v2/health/ready reports it.
-            logger.LogWarning(e, "Pipeline {Pipeline} could not be warmed up or planned; it will load on its first request", pipeline);
+            logger.LogWarning(e, "Pipeline {Pipeline} could not be warmed up; it will load on its first request", pipeline);
         }
     }
 
@@ -58,6 +89,15 @@ public sealed class PipelineWarmUp(
         try
         {
             status = await grains.GetGrain<IGearPlannerGrain>(pipeline).Start().WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e) when (e is not ArgumentException)
+        {
+            logger.LogWarning(e, "Pipeline {Pipeline}: the gear planner could not start; it keeps its initial configuration", pipeline);
+            return;
         }
         catch (ArgumentException e)
         {

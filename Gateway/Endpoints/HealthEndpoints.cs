@@ -17,8 +17,9 @@ public static class HealthEndpoints
 
         app.MapGet("/v2/health/live", () => Results.Ok(new { live = true }));
 
-        app.MapGet("/v2/health/ready", async (PipelineCatalog catalog, IGrainFactory grains, CancellationToken ct) =>
+        app.MapGet("/v2/health/ready", async (PipelineCatalog catalog, IGrainFactory grains, WarmUpGate warmUp, CancellationToken ct) =>
         {
+            if (!warmUp.IsOpen) return Results.Json(new { ready = false, warmingUp = true }, statusCode: 503);
             foreach (var pipeline in catalog.Declared)
                 if (!await IsReady(grains, pipeline.Name, ct)) return Results.Json(new { ready = false }, statusCode: 503);
             return Results.Ok(new { ready = true });

@@ -7,7 +7,7 @@ namespace Gearbox.Planning;
 /// <remarks>
 /// A unit (model) is provisioned as r replicas × t threads (Sponge's vertical scaling; t among the
 /// thread counts its profile measured), r·t cores. Per unit, replica count and thread count, the best
-/// max batch is the one with the lowest p99 (smaller on ties, which limits head-of-line blocking).
+/// max batch is the one with the lowest p99 (on ties the larger, while a full batch fits a quarter of the SLO).
 /// The CPU the gear needs is every unit's busy cores (items/s × t × l(b)/b at its operating batch) plus
 /// the serving path's (HTTP + Orleans, from the measured <see cref="Contracts.Profiles.ServingCost"/>),
 /// all on the same cores: a provision uses max(Σ r·t, ⌈CPU / cap⌉) devices, which must fit the budget.
@@ -146,7 +146,11 @@ public sealed class ProvisionSearch
                 {
                     if (b > service.MaxBatch) continue;
                     var p = QueueingEstimate.P99Ms(service, rate, r, b);
-                    if (p < best) { best = p; bestBatch = b; }
+                    // On a tie the larger cap wins while a full batch stays within a quarter of the budget:
+                    // the batcher sizes each batch by the deadlines anyway, and the headroom lets a worker
+                    // catch up after a stall (a cold start, a descheduled thread on shared cores) instead of
+                    // draining its queue one item per turn; beyond it a full batch would block the queue behind it.
+                    if (p < best || (p == best && service.Ms(b) <= budgetMs / 4)) { best = p; bestBatch = b; }
                 }
                 if (double.IsPositiveInfinity(best)) continue;
                 // Off the p99 path a unit need only be stable and not slower than the SLO by itself.

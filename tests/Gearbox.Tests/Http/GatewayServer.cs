@@ -38,6 +38,7 @@ public sealed class GatewayServer : IAsyncLifetime
             "--Gearbox:Cluster:GatewayPort", FreePort.Next().ToString(),
             "--Logging:LogLevel:Default", "Warning",
             "--Gearbox:Control:Mode", "off",
+            "--Gearbox:Gateway:WarmUpSeconds", "0",
             "--grpc-port", FreePort.Next().ToString(),
             .. extra,
         ]);
