@@ -51,22 +51,31 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
         if (settings.MaxBatch < 1 || settings.Threads < 1 || settings.Threads > Environment.ProcessorCount)
             throw new ArgumentException($"Worker settings out of range: max batch {settings.MaxBatch} (≥1), threads {settings.Threads} (1..{Environment.ProcessorCount}).");
 
-        if (_engine is null || _settings!.Model != settings.Model || _settings.Device != settings.Device)
+        // What this worker learned of its latency carries over a gear switch that keeps model, device and threads.
+        var sameEngine = _engine is not null && _settings!.Model == settings.Model && _settings.Device == settings.Device;
+        var keepLatency = sameEngine && _settings!.Threads == settings.Threads;
+        if (!sameEngine)
         {
             var previous = _engine;
             _engine = await Task.Run(() => runtime.CreateEngine(settings.Model, settings.Device, settings.Threads));
             previous?.Dispose();
         }
-        else if (_settings.Threads != settings.Threads)
+        else if (!keepLatency)
         {
-            _engine.SetThreads(settings.Threads); // in-place vertical scaling: queue and engine stay
+            _engine!.SetThreads(settings.Threads); // in-place vertical scaling: queue and engine stay
         }
-        var profile = runtime.Profile(spec.Name);
-        _latency = new LatencyTracker(profile is null ? null : profile.LatencyMs, profile?.Threads ?? 1, settings.Threads);
+        if (!keepLatency)
+        {
+            var profile = runtime.Profile(spec.Name);
+            // The profile measured at this worker's thread count when there is one; else the base table, scaled.
+            _latency = profile?.LatencyFor(settings.Threads) is not null
+                ? new LatencyTracker(b => profile.LatencyMs(b, settings.Threads), settings.Threads, settings.Threads)
+                : new LatencyTracker(profile is null ? null : profile.LatencyMs, profile?.Threads ?? 1, settings.Threads);
+        }
         _policy = new BatchPolicy(_latency.EstimateMs, settings.MaxBatch);
         _settings = settings;
         logger.LogDebug("Worker {Worker} runs {Model} on {Device}, max batch {MaxBatch}, {Threads} thread(s)",
-            this.GetPrimaryKeyString(), settings.Model, _engine.Device, settings.MaxBatch, settings.Threads);
+            this.GetPrimaryKeyString(), settings.Model, _engine!.Device, settings.MaxBatch, settings.Threads);
     }
 
     public async Task<ItemResult[]> Infer(float[][] inputs, double deadlineUnixMs)
