@@ -27,6 +27,7 @@ public sealed class ServerProcess : IAsyncDisposable
     private const int MaxTailLines = 400;
     private static readonly object LiveLock = new();
     private static readonly HashSet<ServerProcess> Live = [];
+    private static readonly List<int> Started = [];
     private static bool _exitHookInstalled;
 
     private readonly Process _process;
@@ -93,6 +94,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             process.Start();
             Live.Add(server);
+            Started.Add(process.Id);
         }
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -210,6 +212,15 @@ public sealed class ServerProcess : IAsyncDisposable
             {
                 // Already gone.
             }
+        }
+    }
+
+    /// <summary>The process ids of every server this process started, in order (for tests).</summary>
+    public static IReadOnlyList<int> StartedPids
+    {
+        get
+        {
+            lock (LiveLock) return [.. Started];
         }
     }
 

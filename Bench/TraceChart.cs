@@ -31,7 +31,11 @@ public static class TraceChart
             Background = OxyColors.White,
             PlotAreaBorderThickness = new OxyThickness(0),
         };
-        model.Legends.Add(new Legend { LegendPosition = LegendPosition.TopRight, LegendPlacement = LegendPlacement.Outside, LegendOrientation = LegendOrientation.Vertical });
+        model.Legends.Add(new Legend
+        {
+            LegendPosition = LegendPosition.TopCenter, LegendPlacement = LegendPlacement.Outside, LegendOrientation = LegendOrientation.Horizontal,
+            LegendBorderThickness = 0,
+        });
         model.Axes.Add(new LinearAxis
         {
             Position = AxisPosition.Bottom, Title = "seconds from the start of the trace", Minimum = 0, Maximum = Math.Max(1, trace.Seconds),
@@ -41,8 +45,8 @@ public static class TraceChart
         var haveGears = systems.Any(s => s.Samples.Any(x => x.GearIndex is not null));
         model.Axes.Add(Panel("rate", "offered req/s", 0.77, 1.0, 0));
         model.Axes.Add(Panel("p99", "p99 ms", 0.52, 0.73, 0));
-        model.Axes.Add(Panel("gear", haveGears ? "gear index" : "gear index (n/a)", 0.27, 0.48, 0));
-        model.Axes.Add(Panel("devices", haveDevices ? "devices held" : "devices (n/a)", 0.0, 0.23, 0));
+        model.Axes.Add(Panel("gear", haveGears ? "gear index" : "gear index (n/a)", 0.27, 0.48, 0, wholeNumbers: true));
+        model.Axes.Add(Panel("devices", haveDevices ? "devices held" : "devices (n/a)", 0.0, 0.23, 0, wholeNumbers: true));
 
         var offered = new StairStepSeries { Title = "offered (trace)", YAxisKey = "rate", Color = OxyColors.Black, StrokeThickness = 1.5 };
         for (var t = 0; t < trace.Seconds; t++) offered.Points.Add(new DataPoint(t, trace.Rates[t]));
@@ -76,6 +80,12 @@ public static class TraceChart
                 gear.Points.Add(x.GearIndex is { } g ? new DataPoint(x.Seconds, g) : DataPoint.Undefined);
                 devices.Points.Add(x.Devices is { } d ? new DataPoint(x.Seconds, d) : DataPoint.Undefined);
             }
+            // Hold the last sample to the end of the trace, so each staircase spans the run.
+            if (s.Samples.Length > 0 && s.Samples[^1] is var last && last.Seconds < trace.Seconds)
+            {
+                gear.Points.Add(last.GearIndex is { } g ? new DataPoint(trace.Seconds, g) : DataPoint.Undefined);
+                devices.Points.Add(last.Devices is { } d ? new DataPoint(trace.Seconds, d) : DataPoint.Undefined);
+            }
             model.Series.Add(gear);
             model.Series.Add(devices);
         }
@@ -93,8 +103,10 @@ public static class TraceChart
         Console.WriteLine($"wrote {full}");
     }
 
-    private static LinearAxis Panel(string key, string title, double start, double end, double minimum) => new()
+    private static LinearAxis Panel(string key, string title, double start, double end, double minimum, bool wholeNumbers = false) => new()
     {
+        MinimumMajorStep = wholeNumbers ? 1 : 0,
+        MinimumMinorStep = wholeNumbers ? 1 : 0,
         Key = key,
         Title = title,
         Position = AxisPosition.Left,

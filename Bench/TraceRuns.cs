@@ -124,7 +124,9 @@ public static class TraceRuns
                     return SystemResult.NotRun(system, SystemStatus.Failed, problem ?? "did not start");
                 }
                 Console.WriteLine($"   ready after {watch.Elapsed.TotalSeconds:0.0} s");
-                await WaitForGearAsync(server.BaseUri, o.Pipeline, TimeSpan.FromSeconds(o.GearWaitSeconds), cancel);
+                var policy = await WaitForGearAsync(server.BaseUri, o.Pipeline, TimeSpan.FromSeconds(o.GearWaitSeconds), cancel);
+                if (policy is not null && !string.Equals(policy, system, StringComparison.OrdinalIgnoreCase))
+                    Console.WriteLine($"   warning: the server reports policy '{policy}', not '{system}': this row measures '{policy}'");
                 var result = await MeasureAsync(system, mode, server.BaseUri, o, trace, schedule, images, sloMs, cancel);
                 if (server.HasExited) result = result with { Problem = (result.Problem is null ? "" : result.Problem + "; ") + "the server exited during the run" };
                 return result;
@@ -150,8 +152,11 @@ public static class TraceRuns
             : SystemResult.NotRun(system, SystemStatus.Unsupported, string.Join("; ", rejections));
     }
 
-    /// <summary>Waits until GET /gear shows a gear in force; a gateway without the endpoint, or none in time, is said and the run goes on.</summary>
-    private static async Task WaitForGearAsync(Uri target, string pipeline, TimeSpan timeout, CancellationToken cancel)
+    /// <summary>
+    /// Waits until GET /gear shows a gear in force; a gateway without the endpoint, or none in time, is
+    /// said and the run goes on. Returns the control policy the gateway reports (null when it does not say).
+    /// </summary>
+    private static async Task<string?> WaitForGearAsync(Uri target, string pipeline, TimeSpan timeout, CancellationToken cancel)
     {
         using var control = new GearControl(target, pipeline);
         var watch = Stopwatch.StartNew();
@@ -161,19 +166,19 @@ public static class TraceRuns
             var (state, problem) = await control.GetStateAsync();
             if (state?.GearIndex is { } gear)
             {
-                Console.WriteLine($"   gear in force: {gear} (mode {state.Mode ?? "n/a"}, devices {CompareTable.F(state.Devices, 1)}) after {watch.Elapsed.TotalSeconds:0.0} s");
-                return;
+                Console.WriteLine($"   gear in force: {gear} (mode {state.Mode ?? "n/a"}, policy {state.Policy ?? "n/a"}, devices {CompareTable.F(state.Devices, 1)}) after {watch.Elapsed.TotalSeconds:0.0} s");
+                return state.Policy;
             }
             if (problem is not null && problem.Contains(GearControl.NoAutoSwitching, StringComparison.Ordinal))
             {
                 Console.WriteLine($"   no gear to wait for: {problem}");
-                return;
+                return null;
             }
             last = problem ?? $"mode {state?.Mode ?? "n/a"}, no gear yet";
             if (watch.Elapsed >= timeout)
             {
                 Console.WriteLine($"   warning: no gear in force after {timeout.TotalSeconds:0} s ({last}); measuring the server as it serves");
-                return;
+                return state?.Policy;
             }
             await Task.Delay(500, cancel);
         }
