@@ -119,7 +119,7 @@ public sealed class ServerProcess : IAsyncDisposable
         while (watch.Elapsed < timeout)
         {
             cancel.ThrowIfCancellationRequested();
-            if (_process.HasExited) return ExitedEarly();
+            if (_process.HasExited) return await ExitedEarlyAsync();
             try
             {
                 using var response = await client.GetAsync(ready, cancel);
@@ -131,13 +131,21 @@ public sealed class ServerProcess : IAsyncDisposable
             }
             await Task.Delay(250, cancel);
         }
-        if (_process.HasExited) return ExitedEarly();
+        if (_process.HasExited) return await ExitedEarlyAsync();
         return (StartStatus.Failed, $"not ready within {timeout.TotalSeconds:0} s (GET {ready}); last output: {LastLines(5)}");
     }
 
-    private (StartStatus, string?) ExitedEarly()
+    private async Task<(StartStatus, string?)> ExitedEarlyAsync()
     {
-        _process.WaitForExit(2000); // let the output readers drain
+        try
+        {
+            // Unlike WaitForExit(timeout), this also waits for the output readers to reach the end of the streams.
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (TimeoutException)
+        {
+            // Judge from what has been read.
+        }
         var exit = _process.ExitCode;
         var rejection = ModeRejection(OutputTail());
         return rejection is not null

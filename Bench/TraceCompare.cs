@@ -83,6 +83,7 @@ public static class CompareTable
             text.AppendLine($"{s.Name,-10}{w.Sent,8}{w.Ok,8}{P(w.Attainment),9}{F(w.OkLatency.P50),9}{F(w.OkLatency.P99),9}{F(w.OkLatency.Max),9}" +
                             $"{w.Drops,7}{w.Errors,8}{P(w.Accuracy.Accuracy),10}{F(s.DeviceSeconds, 1),10}{(s.Switches?.ToString(Invariant) ?? "n/a"),10}{w.NoAnswer,10}");
             if (s.Status == SystemStatus.Interrupted) text.AppendLine($"{"",10}  (interrupted: only part of the trace was sent)");
+            if (s.Problem is not null) text.AppendLine($"{"",10}  ({s.Problem})");
         }
         var vs = VsGears.ForAll(systems);
         if (vs.Count > 0)

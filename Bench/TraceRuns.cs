@@ -43,7 +43,7 @@ public static class TraceRuns
             if (Interlocked.Increment(ref presses) == 1)
             {
                 e.Cancel = true;
-                Console.Error.WriteLine("interrupted: stopping the run and its server (Ctrl-C again kills the server at once)");
+                Console.Error.WriteLine($"interrupted (at {DateTimeOffset.UtcNow:HH:mm:ss}): stopping the run and its server (Ctrl-C again kills the server at once)");
                 cancel.Cancel();
             }
             else ServerProcess.KillAll();
@@ -52,6 +52,7 @@ public static class TraceRuns
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
+            Console.Error.WriteLine($"terminated (SIGTERM at {DateTimeOffset.UtcNow:HH:mm:ss}): stopping the run and its server");
             cancel.Cancel();
         });
         var systems = new List<SystemResult>();

@@ -63,6 +63,28 @@ public class TraceCompareEndToEndTests
         }
     }
 
+    [Fact]
+    public async Task A_mode_the_server_refuses_is_reported_as_unsupported()
+    {
+        var dll = Environment.GetEnvironmentVariable("GEARBOX_SERVER_DLL") is { Length: > 0 } given ? given : TraceRuns.DefaultServerDll();
+        Assert.True(File.Exists(dll), $"No gateway build at {dll}: run 'dotnet build Gateway -c Release' or set GEARBOX_SERVER_DLL.");
+        var paths = GearboxPaths.Default();
+        var trace = LoadTraces.ParseCsv("0,5\n1,5\n", "two.csv");
+        var schedule = LoadPhases.Schedule(trace.ToPhases(), 1000, 1);
+        var options = BenchOptions.Parse(["--trace", "two.csv", "--compare", "gears", "--server", dll, "--start-timeout", "120"]);
+        var images = BenchImages.Load(paths, 28, 10, 50);
+        var started = ServerProcess.StartedPids.Count;
+
+        var result = await TraceRuns.CompareOneAsync("no-such-mode", new ServerLaunch(dll, "", null, paths.DataDirectory), options, trace, schedule, images, 50,
+            CancellationToken.None);
+
+        Assert.True(result.Status == SystemStatus.Unsupported, $"{result.Status}: {result.Problem}");
+        Assert.Contains("Gearbox:Control:Mode", result.Problem);
+        Assert.Contains("no-such-mode", result.Problem);
+        Assert.Null(result.Figures);
+        Assert.All(ServerProcess.StartedPids.Skip(started), pid => Assert.False(IsRunning(pid), $"server {pid} is still running"));
+    }
+
     private static bool IsRunning(int pid)
     {
         try
