@@ -59,6 +59,9 @@ public sealed record BenchOptions(
     /// <summary>--server: the gateway dll --compare starts (null: the checkout's Gateway/bin/Release build).</summary>
     public string? ServerDll { get; init; }
 
+    /// <summary>--server-settings: extra configuration given to every server --compare starts (key, value), e.g. Gearbox:Control:ChargeClient=true.</summary>
+    public KeyValuePair<string, string>[] ServerSettings { get; init; } = [];
+
     /// <summary>--start-timeout: seconds a started server has to become ready.</summary>
     public double StartTimeoutSeconds { get; init; } = 180;
 
@@ -113,6 +116,9 @@ public sealed record BenchOptions(
                                 same seed on each, stop it, and compare them in one table (ratios to gears)
           --server DLL          the gateway --compare starts (default: Gateway/bin/Release/net10.0/Gearbox.Gateway.dll
                                 of this checkout)
+          --server-settings K=V[,K=V...]
+                                more settings for every server started, e.g. Gearbox:Control:ChargeClient=true
+                                (plan with this on-box load generator's CPU charged)
           --start-timeout S     seconds a started server has to become ready (default 180)
           --gear-wait S         seconds to wait for a started server to show a gear in force (default 30)
           --svg FILE            draw the run as a timeline: offered rate, p99, gear index and devices per second
@@ -132,7 +138,7 @@ public sealed record BenchOptions(
             "target", "pipeline", "rate", "duration", "max-requests", "slo", "images", "seed", "timeout", "engine-baseline",
             "engine-only", "thresholds", "engine-samples", "engine-batch", "engine-items", "engine-threads", "device", "help",
             "validate-plan", "gears", "settle", "phases", "json",
-            "trace", "trace-seconds", "trace-peak", "compare", "svg", "server", "start-timeout", "gear-wait",
+            "trace", "trace-seconds", "trace-peak", "compare", "svg", "server", "server-settings", "start-timeout", "gear-wait",
         };
         var unknown = values.Keys.FirstOrDefault(k => !known.Contains(k));
         if (unknown is not null) throw new BenchUsageException($"Unknown option '--{unknown}'.");
@@ -195,7 +201,8 @@ public sealed record BenchOptions(
             if (compare.Distinct().Count() != compare.Length) throw new BenchUsageException($"--compare: '{modes}' names a mode twice.");
             if (values.ContainsKey("target")) throw new BenchUsageException("--compare starts its own servers on free loopback ports; leave out --target.");
         }
-        foreach (var compareOnly in new[] { "server", "start-timeout", "gear-wait" })
+        var serverSettings = ParseServerSettings(values.ContainsKey("server-settings") ? Text("server-settings") ?? "" : null);
+        foreach (var compareOnly in new[] { "server", "server-settings", "start-timeout", "gear-wait" })
             if (values.ContainsKey(compareOnly) && compare is null) throw new BenchUsageException($"--{compareOnly} goes with --compare.");
         if (values.ContainsKey("server") && string.IsNullOrWhiteSpace(Text("server"))) throw new BenchUsageException("--server needs the gateway's dll.");
         if (values.ContainsKey("json") && !validate && phases is null && trace is null) throw new BenchUsageException("--json goes with --validate-plan, --phases or --trace.");
@@ -240,9 +247,29 @@ public sealed record BenchOptions(
             Compare = compare,
             SvgPath = Text("svg"),
             ServerDll = Text("server"),
+            ServerSettings = serverSettings,
             StartTimeoutSeconds = Number("start-timeout", 180, 1, 3600),
             GearWaitSeconds = Number("gear-wait", 30, 0, 600),
         };
+    }
+
+    /// <summary>"Key=Value,Key=Value": configuration keys (Gearbox:Control:ChargeClient) the mode, port and cluster settings do not already set.</summary>
+    public static KeyValuePair<string, string>[] ParseServerSettings(string? text)
+    {
+        if (text is null) return [];
+        var reserved = new[] { "port", "Gearbox:Control:Mode", "Gearbox:Control:PeakLoad", "Gearbox:Cluster:SiloPort", "Gearbox:Cluster:GatewayPort" };
+        var settings = new List<KeyValuePair<string, string>>();
+        foreach (var item in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            var at = item.IndexOf('=');
+            if (at <= 0 || item[..at].Trim().Length == 0 || item[..at].Contains(' '))
+                throw new BenchUsageException($"--server-settings: '{item}' is not KEY=VALUE (e.g. Gearbox:Control:ChargeClient=true).");
+            var key = item[..at].Trim().TrimStart('-');
+            if (reserved.Contains(key, StringComparer.OrdinalIgnoreCase))
+                throw new BenchUsageException($"--server-settings: {key} is set by --compare itself.");
+            settings.Add(new(key, item[(at + 1)..].Trim()));
+        }
+        return [.. settings];
     }
 
     private static double[] ParseRates(string? text)

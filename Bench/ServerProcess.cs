@@ -15,7 +15,11 @@ public enum StartStatus
 }
 
 /// <summary>What to start: the gateway's dll, the control mode (and the peak load a static configuration is sized for), the data folder.</summary>
-public sealed record ServerLaunch(string DllPath, string Mode, double? PeakLoad, string DataDirectory);
+public sealed record ServerLaunch(string DllPath, string Mode, double? PeakLoad, string DataDirectory)
+{
+    /// <summary>More configuration for the server, each given as "--Key Value".</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Settings { get; init; } = [];
+}
 
 /// <summary>
 /// One gateway started by the bench as a child process (<c>dotnet Gearbox.Gateway.dll --port P
@@ -65,6 +69,7 @@ public sealed class ServerProcess : IAsyncDisposable
             "--Gearbox:Cluster:SiloPort", siloPort.ToString(CultureInfo.InvariantCulture),
             "--Gearbox:Cluster:GatewayPort", gatewayPort.ToString(CultureInfo.InvariantCulture),
         ]);
+        foreach (var (key, value) in launch.Settings) args.AddRange(["--" + key, value]);
         return [.. args];
     }
 
@@ -162,11 +167,18 @@ public sealed class ServerProcess : IAsyncDisposable
         return line[at..].Trim();
     }
 
+    /// <summary>The first line naming an exception (the cause, before its stack), then the last few lines.</summary>
     private string LastLines(int count)
     {
-        var lines = OutputTail().Where(l => !string.IsNullOrWhiteSpace(l)).TakeLast(count).Select(l => l.Trim()).ToArray();
+        var all = OutputTail().Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => l.Trim()).ToArray();
+        var cause = all.FirstOrDefault(l => l.Contains("Exception:", StringComparison.Ordinal) || l.StartsWith("Unhandled exception", StringComparison.Ordinal));
+        var lines = (cause is null ? [] : new[] { cause }).Concat(all.Where(l => !l.StartsWith("at ", StringComparison.Ordinal)).TakeLast(count))
+            .Distinct().ToArray();
         return lines.Length == 0 ? "(none)" : string.Join(" | ", lines);
     }
+
+    /// <summary>The server could not bind a port (another process took it after the bench found it free): worth starting again on new ports.</summary>
+    public bool LostAPort => OutputTail().Any(l => l.Contains("Address already in use", StringComparison.Ordinal));
 
     /// <summary>SIGTERM, then a kill of the whole process tree if it has not exited within <paramref name="grace"/>. Returns how it ended.</summary>
     public async Task<string> StopAsync(TimeSpan grace)

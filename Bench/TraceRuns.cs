@@ -64,7 +64,7 @@ public static class TraceRuns
             }
             else
             {
-                var launchBase = new ServerLaunch(dll!, "", null, paths.DataDirectory);
+                var launchBase = new ServerLaunch(dll!, "", null, paths.DataDirectory) { Settings = o.ServerSettings };
                 foreach (var system in o.Compare)
                 {
                     if (cancel.IsCancellationRequested) break;
@@ -113,6 +113,15 @@ public static class TraceRuns
                 Console.WriteLine($"   started {server.CommandLine} (pid {server.Pid}) on {server.BaseUri}");
                 var watch = Stopwatch.StartNew();
                 var (status, problem) = await server.WaitReadyAsync(TimeSpan.FromSeconds(o.StartTimeoutSeconds), cancel);
+                for (var retry = 1; status == StartStatus.Failed && server.HasExited && server.LostAPort && retry <= 3; retry++)
+                {
+                    // A port found free was taken before the server bound it (the machine is busy): new ports, same mode.
+                    Console.WriteLine($"   a port was taken before the server bound it; starting again on new ports ({retry} of 3)");
+                    await server.DisposeAsync();
+                    server = ServerProcess.Start(launch);
+                    Console.WriteLine($"   started {server.CommandLine} (pid {server.Pid}) on {server.BaseUri}");
+                    (status, problem) = await server.WaitReadyAsync(TimeSpan.FromSeconds(o.StartTimeoutSeconds), cancel);
+                }
                 if (status == StartStatus.Unsupported)
                 {
                     Console.WriteLine($"   the server refused mode '{mode}': {problem}");

@@ -29,7 +29,21 @@ public class TraceOptionsTests
         Assert.Equal(new Uri("http://127.0.0.1:9000"), options.Target);
     }
 
+    [Fact]
+    public void Server_settings_are_passed_to_every_server_started()
+    {
+        var options = BenchOptions.Parse(["--trace", "bursty", "--compare", "gears", "--server-settings", "Gearbox:Control:ChargeClient=true, Gearbox:Gateway:MaxInFlight=512"]);
+        var launch = new ServerLaunch("g.dll", "gears", null, "/data") { Settings = options.ServerSettings };
+
+        var args = ServerProcess.ArgumentsFor(launch, 1, 2, 3);
+
+        Assert.Equal(["--Gearbox:Control:ChargeClient", "true", "--Gearbox:Gateway:MaxInFlight", "512"], args[^4..]);
+    }
+
     [Theory]
+    [InlineData("--trace bursty --compare gears --server-settings Gearbox:Control:Mode=static", "set by --compare itself")]
+    [InlineData("--trace bursty --compare gears --server-settings ChargeClient", "is not KEY=VALUE")]
+    [InlineData("--trace bursty --server-settings A=1", "--server-settings goes with --compare")]
     [InlineData("--compare gears", "--compare goes with --trace")]
     [InlineData("--svg x.svg", "--svg goes with --trace")]
     [InlineData("--trace bursty --rate 100", "leave out --rate")]
