@@ -16,6 +16,9 @@ public static class TraceChart
 {
     public const double Width = 1100, Height = 900;
 
+    /// <summary>Per system, so staircases that coincide (two systems in the same gear) still show each other.</summary>
+    private static readonly LineStyle[] Styles = [LineStyle.Solid, LineStyle.Dash, LineStyle.Dot, LineStyle.DashDot, LineStyle.LongDash, LineStyle.DashDashDot];
+
     private static readonly OxyColor[] Colors =
     [
         OxyColor.FromRgb(0x1f, 0x77, 0xb4), OxyColor.FromRgb(0xd6, 0x27, 0x28), OxyColor.FromRgb(0x2c, 0xa0, 0x2c),
@@ -73,8 +76,10 @@ public static class TraceChart
             for (var t = 0; t < s.P99PerSecond.Length; t++)
                 p99.Points.Add(double.IsFinite(s.P99PerSecond[t]) ? new DataPoint(t + 0.5, s.P99PerSecond[t]) : DataPoint.Undefined);
             model.Series.Add(p99);
-            var gear = new StairStepSeries { YAxisKey = "gear", Color = color, StrokeThickness = 1.5, RenderInLegend = false, VerticalStrokeThickness = 1.5 };
-            var devices = new StairStepSeries { YAxisKey = "devices", Color = color, StrokeThickness = 1.5, RenderInLegend = false, VerticalStrokeThickness = 1.5 };
+            var style = Styles[i % Styles.Length];
+            var width = 1.5 + 1.5 * (systems.Count - 1 - i) / Math.Max(1, systems.Count - 1); // the first system widest, underneath
+            var gear = new StairStepSeries { YAxisKey = "gear", Color = color, StrokeThickness = width, LineStyle = style, VerticalLineStyle = style, RenderInLegend = false, VerticalStrokeThickness = width };
+            var devices = new StairStepSeries { YAxisKey = "devices", Color = color, StrokeThickness = width, LineStyle = style, VerticalLineStyle = style, RenderInLegend = false, VerticalStrokeThickness = width };
             foreach (var x in s.Samples)
             {
                 gear.Points.Add(x.GearIndex is { } g ? new DataPoint(x.Seconds, g) : DataPoint.Undefined);

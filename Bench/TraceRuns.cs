@@ -218,7 +218,8 @@ public static class TraceRuns
         var window = interrupted ? Math.Max(0.001, result.ScheduledSeconds) : trace.Seconds;
         var figures = WindowFigures.From(result.Outcomes, images.Truths, window, sloMs);
         var deviceSeconds = after?.DeviceSeconds is { } end && before?.DeviceSeconds is { } begin ? end - begin : (double?)null;
-        var switches = history is null ? (int?)null : GearSwitch.During(history, startedAt, endedAt).Length;
+        // Only switches made after the trace started: a server's first gear, applied during the warm-up, is not one.
+        var switches = history is null ? (int?)null : GearSwitch.During(history, startedAt, endedAt).Count(s => s.At >= startedAt);
         var (p99, sent) = PerSecond(result.Outcomes, schedule.Phase, trace.Seconds);
         Console.WriteLine($"   sent {figures.Sent}, 200s {figures.Ok}, attainment {CompareTable.P(figures.Attainment)}, p99 {CompareTable.F(figures.OkLatency.P99)} ms, " +
                           $"device-s {CompareTable.F(deviceSeconds, 1)}, switches {(switches?.ToString(Invariant) ?? $"n/a ({historyProblem})")}");
