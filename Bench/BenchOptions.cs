@@ -38,8 +38,38 @@ public sealed record BenchOptions(
     /// <summary>--settle: seconds to wait after pinning a gear before loading it.</summary>
     public double SettleSeconds { get; init; } = 2;
 
-    /// <summary>--json: where to write the results of --validate-plan or --phases.</summary>
+    /// <summary>--json: where to write the results of --validate-plan, --phases or --trace.</summary>
     public string? JsonPath { get; init; }
+
+    /// <summary>--trace: "diurnal", "bursty" or a CSV file of second,rate (null: no trace run).</summary>
+    public string? Trace { get; init; }
+
+    /// <summary>--trace-seconds: length of a generated trace.</summary>
+    public int TraceSeconds { get; init; } = 300;
+
+    /// <summary>--trace-peak: the peak rate (req/s) of a generated trace.</summary>
+    public double TracePeak { get; init; } = 200;
+
+    /// <summary>--compare: the control modes to start a server for, in turn (null: run the trace against --target).</summary>
+    public string[]? Compare { get; init; }
+
+    /// <summary>--svg: where to draw the trace run's timeline.</summary>
+    public string? SvgPath { get; init; }
+
+    /// <summary>--server: the gateway dll --compare starts (null: the checkout's Gateway/bin/Release build).</summary>
+    public string? ServerDll { get; init; }
+
+    /// <summary>--server-settings: extra configuration given to every server --compare starts (key, value), e.g. Gearbox:Control:ChargeClient=true.</summary>
+    public KeyValuePair<string, string>[] ServerSettings { get; init; } = [];
+
+    /// <summary>--start-timeout: seconds a started server has to become ready.</summary>
+    public double StartTimeoutSeconds { get; init; } = 180;
+
+    /// <summary>--gear-wait: seconds to wait for a started server to show a gear in force.</summary>
+    public double GearWaitSeconds { get; init; } = 30;
+
+    /// <summary>Seconds a server has to exit after SIGTERM before it is killed.</summary>
+    public double StopGraceSeconds { get; init; } = 20;
 
     public const string Usage = """
         gearbox-bench: open-loop load on a Gearbox gateway, optionally beside the engine alone.
@@ -72,7 +102,26 @@ public sealed record BenchOptions(
           --settle S            seconds to wait after pinning a gear (default 2)
           --phases R1xS1,R2xS2  one open-loop run of back-to-back phases, e.g. 200x20,800x20,200x30
                                 (rate x seconds), reported per phase, then the gear switches made meanwhile
-          --json FILE           write the results of --validate-plan or --phases as JSON
+          --json FILE           write the results of --validate-plan, --phases or --trace as JSON
+
+        Load traces (one open-loop run, Poisson within each second; see docs/bench.md):
+          --trace FILE|diurnal|bursty
+                                a CSV of 'second,rate' (seconds 0, 1, 2, ...; header optional) or a seeded
+                                generated trace; without --compare it runs against --target
+          --trace-seconds S     length of a generated trace (default 300)
+          --trace-peak R        peak req/s of a generated trace (default 200)
+          --compare gears,static,reactive,switching
+                                start a server for each control mode in turn (the same binary with
+                                --Gearbox:Control:Mode M on free loopback ports), run the same trace with the
+                                same seed on each, stop it, and compare them in one table (ratios to gears)
+          --server DLL          the gateway --compare starts (default: Gateway/bin/Release/net10.0/Gearbox.Gateway.dll
+                                of this checkout)
+          --server-settings K=V[,K=V...]
+                                more settings for every server started, e.g. Gearbox:Control:ChargeClient=true
+                                (plan with this on-box load generator's CPU charged)
+          --start-timeout S     seconds a started server has to become ready (default 180)
+          --gear-wait S         seconds to wait for a started server to show a gear in force (default 30)
+          --svg FILE            draw the run as a timeline: offered rate, p99, gear index and devices per second
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -89,6 +138,7 @@ public sealed record BenchOptions(
             "target", "pipeline", "rate", "duration", "max-requests", "slo", "images", "seed", "timeout", "engine-baseline",
             "engine-only", "thresholds", "engine-samples", "engine-batch", "engine-items", "engine-threads", "device", "help",
             "validate-plan", "gears", "settle", "phases", "json",
+            "trace", "trace-seconds", "trace-peak", "compare", "svg", "server", "server-settings", "start-timeout", "gear-wait",
         };
         var unknown = values.Keys.FirstOrDefault(k => !known.Contains(k));
         if (unknown is not null) throw new BenchUsageException($"Unknown option '--{unknown}'.");
@@ -128,8 +178,36 @@ public sealed record BenchOptions(
         if ((validate || phases is not null) && (values.ContainsKey("engine-baseline") || values.ContainsKey("engine-only")))
             throw new BenchUsageException("--engine-baseline and --engine-only do not combine with --validate-plan or --phases.");
         if (values.ContainsKey("gears") && !validate) throw new BenchUsageException("--gears goes with --validate-plan.");
-        if (values.ContainsKey("json") && !validate && phases is null) throw new BenchUsageException("--json goes with --validate-plan or --phases.");
+        var trace = values.ContainsKey("trace")
+            ? (string.IsNullOrWhiteSpace(Text("trace")) ? throw new BenchUsageException("--trace needs a CSV file of second,rate, or 'diurnal' or 'bursty'.") : Text("trace"))
+            : null;
+        if (trace is not null)
+        {
+            foreach (var other in new[] { "rate", "duration", "phases", "validate-plan", "engine-baseline", "engine-only" })
+                if (values.ContainsKey(other)) throw new BenchUsageException($"--trace sets the load itself; leave out --{other}.");
+        }
+        var generated = trace is "diurnal" or "bursty";
+        foreach (var shape in new[] { "trace-seconds", "trace-peak" })
+            if (values.ContainsKey(shape) && !generated) throw new BenchUsageException($"--{shape} goes with --trace diurnal or --trace bursty.");
+        foreach (var traceOnly in new[] { "compare", "svg" })
+            if (values.ContainsKey(traceOnly) && trace is null) throw new BenchUsageException($"--{traceOnly} goes with --trace.");
+        string[]? compare = null;
+        if (values.ContainsKey("compare"))
+        {
+            var modes = Text("compare") ?? throw new BenchUsageException("--compare needs control modes, e.g. gears,static,reactive,switching.");
+            compare = modes.Split(',').Select(m => m.Trim()).ToArray();
+            if (compare.FirstOrDefault(m => !TraceRuns.KnownModes.Contains(m)) is { } bad)
+                throw new BenchUsageException($"--compare: '{bad}' is not a control mode; the modes are {string.Join(", ", TraceRuns.KnownModes)}.");
+            if (compare.Distinct().Count() != compare.Length) throw new BenchUsageException($"--compare: '{modes}' names a mode twice.");
+            if (values.ContainsKey("target")) throw new BenchUsageException("--compare starts its own servers on free loopback ports; leave out --target.");
+        }
+        var serverSettings = ParseServerSettings(values.ContainsKey("server-settings") ? Text("server-settings") ?? "" : null);
+        foreach (var compareOnly in new[] { "server", "server-settings", "start-timeout", "gear-wait" })
+            if (values.ContainsKey(compareOnly) && compare is null) throw new BenchUsageException($"--{compareOnly} goes with --compare.");
+        if (values.ContainsKey("server") && string.IsNullOrWhiteSpace(Text("server"))) throw new BenchUsageException("--server needs the gateway's dll.");
+        if (values.ContainsKey("json") && !validate && phases is null && trace is null) throw new BenchUsageException("--json goes with --validate-plan, --phases or --trace.");
         if (values.ContainsKey("json") && string.IsNullOrWhiteSpace(Text("json"))) throw new BenchUsageException("--json needs a file name.");
+        if (values.ContainsKey("svg") && string.IsNullOrWhiteSpace(Text("svg"))) throw new BenchUsageException("--svg needs a file name.");
         int[]? gears = null;
         if (values.ContainsKey("gears"))
         {
@@ -163,7 +241,35 @@ public sealed record BenchOptions(
             Phases = phases,
             SettleSeconds = Number("settle", 2, 0, 600),
             JsonPath = Text("json"),
+            Trace = trace,
+            TraceSeconds = Integer("trace-seconds", 300, 2, LoadTraces.MaxSeconds),
+            TracePeak = Number("trace-peak", 200, 0.01, LoadTraces.MaxRate),
+            Compare = compare,
+            SvgPath = Text("svg"),
+            ServerDll = Text("server"),
+            ServerSettings = serverSettings,
+            StartTimeoutSeconds = Number("start-timeout", 180, 1, 3600),
+            GearWaitSeconds = Number("gear-wait", 30, 0, 600),
         };
+    }
+
+    /// <summary>"Key=Value,Key=Value": configuration keys (Gearbox:Control:ChargeClient) the mode, port and cluster settings do not already set.</summary>
+    public static KeyValuePair<string, string>[] ParseServerSettings(string? text)
+    {
+        if (text is null) return [];
+        var reserved = new[] { "port", "Gearbox:Control:Mode", "Gearbox:Control:PeakLoad", "Gearbox:Cluster:SiloPort", "Gearbox:Cluster:GatewayPort" };
+        var settings = new List<KeyValuePair<string, string>>();
+        foreach (var item in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            var at = item.IndexOf('=');
+            if (at <= 0 || item[..at].Trim().Length == 0 || item[..at].Contains(' '))
+                throw new BenchUsageException($"--server-settings: '{item}' is not KEY=VALUE (e.g. Gearbox:Control:ChargeClient=true).");
+            var key = item[..at].Trim().TrimStart('-');
+            if (reserved.Contains(key, StringComparer.OrdinalIgnoreCase))
+                throw new BenchUsageException($"--server-settings: {key} is set by --compare itself.");
+            settings.Add(new(key, item[(at + 1)..].Trim()));
+        }
+        return [.. settings];
     }
 
     private static double[] ParseRates(string? text)

@@ -47,17 +47,29 @@ public sealed class HttpLoadRun : IDisposable
         return outcomes;
     }
 
-    public async Task<HttpRunResult> RunAsync(double[] offsetsMs)
+    /// <summary>
+    /// Sends request k at start + offset k. Cancelling stops the sending (requests already out are
+    /// still awaited): the result then holds only the requests sent, in schedule order.
+    /// </summary>
+    public async Task<HttpRunResult> RunAsync(double[] offsetsMs, CancellationToken cancel = default)
     {
-        var tasks = new Task<RequestOutcome>[offsetsMs.Length];
+        var tasks = new List<Task<RequestOutcome>>(offsetsMs.Length);
         var start = Stopwatch.GetTimestamp();
         var unixStart = NowUnixMs();
-        for (var k = 0; k < offsetsMs.Length; k++)
+        try
         {
-            // Wait for this request's own time, measured from the start: lateness never accumulates.
-            var waitMs = offsetsMs[k] - Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            if (waitMs >= 1) await Task.Delay(TimeSpan.FromMilliseconds(waitMs));
-            tasks[k] = SendAsync(k % _images.Count, offsetsMs[k], start, unixStart);
+            for (var k = 0; k < offsetsMs.Length; k++)
+            {
+                // Wait for this request's own time, measured from the start: lateness never accumulates.
+                var waitMs = offsetsMs[k] - Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                if (waitMs >= 1) await Task.Delay(TimeSpan.FromMilliseconds(waitMs), cancel);
+                cancel.ThrowIfCancellationRequested();
+                tasks.Add(SendAsync(k % _images.Count, offsetsMs[k], start, unixStart));
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // Stop sending; what is out is awaited below.
         }
         var scheduledSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var outcomes = await Task.WhenAll(tasks);

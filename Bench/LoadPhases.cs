@@ -67,6 +67,7 @@ public static class LoadPhases
             var start = starts[p];
             var end = start + phases[p].Seconds * 1000;
             starts[p + 1] = end;
+            if (!(phases[p].Rate > 0)) continue; // a trace second with no load: no arrivals
             var meanGapMs = 1000.0 / phases[p].Rate;
             var at = start;
             while (!capped)

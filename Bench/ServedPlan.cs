@@ -90,6 +90,15 @@ public sealed record ServedPlan(int? Version, JsonElement? Request, double? SloM
 /// <param name="Mode">"auto" or "pinned"; null from a gateway without automatic switching.</param>
 public sealed record GearState(string? Mode, int? GearIndex, int? PlanVersion, double? BandMinLoad, double? BandMaxLoad, double? EstimatedRate, bool? Burst)
 {
+    /// <summary>The control policy in force ("policy": gears, static, reactive, switching; null from a gateway that does not say).</summary>
+    public string? Policy { get; init; }
+
+    /// <summary>Cores/devices held now ("devices"; null from a gateway that does not say).</summary>
+    public double? Devices { get; init; }
+
+    /// <summary>Devices held × time since the pipeline's planner started ("deviceSeconds", cumulative; null from a gateway that does not say).</summary>
+    public double? DeviceSeconds { get; init; }
+
     public static GearState Parse(ReadOnlySpan<byte> json)
     {
         using var document = JsonDocument.Parse(json.ToArray());
@@ -103,7 +112,12 @@ public sealed record GearState(string? Mode, int? GearIndex, int? PlanVersion, d
             band is { } b ? ServedPlan.Number(b, "minLoad") : null,
             band is { } c ? ServedPlan.Number(c, "maxLoad") : null,
             estimate is { } e ? ServedPlan.Number(e, "rate") : null,
-            estimate is { } f ? ServedPlan.Bool(f, "burst") : null);
+            estimate is { } f ? ServedPlan.Bool(f, "burst") : null)
+        {
+            Policy = ServedPlan.Text(root, "policy"),
+            Devices = ServedPlan.Number(root, "devices"),
+            DeviceSeconds = ServedPlan.Number(root, "deviceSeconds"),
+        };
     }
 }
 
