@@ -30,35 +30,9 @@ public static class BinaryTensors
     private static readonly JsonDocumentOptions HeaderOptions = new() { MaxDepth = ProtocolLimits.MaxJsonDepth };
 
     /// <summary>Reads a binary-extension request from the body, enforcing the body limit while reading.</summary>
-    public static async Task<ProtocolResult<InferRequest>> ReadAsync(
-        Stream body, long? contentLength, string? headerLength, PipelineDefinition pipeline, CancellationToken cancellationToken = default)
-    {
-        if (contentLength > ProtocolLimits.MaxBodyBytes) return ProtocolErrors.BodyTooLarge(contentLength.Value);
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(contentLength ?? 64 * 1024, 1, ProtocolLimits.MaxBodyBytes) + 1);
-        try
-        {
-            var length = 0;
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, ProtocolLimits.MaxBodyBytes + 1));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-                var read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                if (read == 0) break;
-                length += read;
-                if (length > ProtocolLimits.MaxBodyBytes) return ProtocolErrors.BodyTooLarge(length);
-            }
-            return Parse(buffer.AsSpan(0, length), headerLength, pipeline);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    public static Task<ProtocolResult<InferRequest>> ReadAsync(
+        Stream body, long? contentLength, string? headerLength, PipelineDefinition pipeline, CancellationToken cancellationToken = default) =>
+        InferRequestReader.ReadBoundedAsync(body, contentLength, bytes => Parse(bytes, headerLength, pipeline), cancellationToken);
 
     /// <param name="body">The whole body: JSON header, then the binary data.</param>
     /// <param name="headerLength">The Inference-Header-Content-Length header's value.</param>
@@ -266,10 +240,10 @@ public static class BinaryTensors
             json.WriteString("model_name", modelName);
             if (id is not null) json.WriteString("id", id);
             json.WriteStartArray("outputs");
-            WriteOutput(json, LabelOutput, "INT64", results, slots, labelBinary ? values * sizeof(long) : null,
-                static (w, item, s) => w.WriteNumberValue(item.Status == ItemStatus.Ok ? item.Labels[s] : -1));
-            WriteOutput(json, ConfidenceOutput, "FP32", results, slots, confidenceBinary ? values * sizeof(float) : null,
-                static (w, item, s) => w.WriteNumberValue(item.Status == ItemStatus.Ok ? item.Confidence[s] : 0f));
+            InferResponseWriter.WriteOutput(json, LabelOutput, "INT64", results, slots,
+                static (w, item, s) => w.WriteNumberValue(item.Status == ItemStatus.Ok ? item.Labels[s] : -1), labelBinary ? values * sizeof(long) : null);
+            InferResponseWriter.WriteOutput(json, ConfidenceOutput, "FP32", results, slots,
+                static (w, item, s) => w.WriteNumberValue(item.Status == ItemStatus.Ok ? item.Confidence[s] : 0f), confidenceBinary ? values * sizeof(float) : null);
             json.WriteEndArray();
             json.WriteStartObject("parameters");
             json.WriteStartArray("models");
@@ -303,31 +277,6 @@ public static class BinaryTensors
         return Results.Bytes(body, ContentType);
     }
 
-    private static void WriteOutput(Utf8JsonWriter json, string name, string datatype, IReadOnlyList<PipelineItem> results, int slots, int? binarySize,
-        Action<Utf8JsonWriter, PipelineItem, int> writeSlot)
-    {
-        json.WriteStartObject();
-        json.WriteString("name", name);
-        json.WriteString("datatype", datatype);
-        json.WriteStartArray("shape");
-        json.WriteNumberValue(results.Count);
-        if (slots > 1) json.WriteNumberValue(slots);
-        json.WriteEndArray();
-        if (binarySize is { } size)
-        {
-            json.WriteStartObject("parameters");
-            json.WriteNumber(BinaryDataSize, size);
-            json.WriteEndObject();
-        }
-        else
-        {
-            json.WriteStartArray("data");
-            foreach (var item in results)
-                for (var slot = 0; slot < slots; slot++) writeSlot(json, item, slot);
-            json.WriteEndArray();
-        }
-        json.WriteEndObject();
-    }
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

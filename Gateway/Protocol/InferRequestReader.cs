@@ -15,8 +15,15 @@ public static class InferRequestReader
         ReadAsync(body, contentLength, pipeline.InputSide, pipeline.Name, cancellationToken);
 
     /// <param name="contentLength">The Content-Length header if sent: a larger one is refused before reading.</param>
-    public static async Task<ProtocolResult<InferRequest>> ReadAsync(
-        Stream body, long? contentLength, int inputSide, string modelName, CancellationToken cancellationToken = default)
+    public static Task<ProtocolResult<InferRequest>> ReadAsync(
+        Stream body, long? contentLength, int inputSide, string modelName, CancellationToken cancellationToken = default) =>
+        ReadBoundedAsync(body, contentLength, bytes => InferRequestParser.Parse(bytes, inputSide, modelName), cancellationToken);
+
+    /// <summary>Parses the body's bytes; called once, with all of them.</summary>
+    public delegate ProtocolResult<T> BodyParser<T>(ReadOnlySpan<byte> body) where T : class;
+
+    /// <summary>Reads the whole body into a pooled buffer within <see cref="ProtocolLimits.MaxBodyBytes"/>, then parses it (JSON and binary bodies alike).</summary>
+    public static async Task<ProtocolResult<T>> ReadBoundedAsync<T>(Stream body, long? contentLength, BodyParser<T> parse, CancellationToken cancellationToken = default) where T : class
     {
         if (contentLength > ProtocolLimits.MaxBodyBytes) return ProtocolErrors.BodyTooLarge(contentLength.Value);
 
@@ -40,7 +47,7 @@ public static class InferRequestReader
                 length += read;
                 if (length > ProtocolLimits.MaxBodyBytes) return ProtocolErrors.BodyTooLarge(length);
             }
-            return InferRequestParser.Parse(buffer.AsSpan(0, length), inputSide, modelName);
+            return parse(buffer.AsSpan(0, length));
         }
         finally
         {

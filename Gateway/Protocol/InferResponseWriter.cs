@@ -70,8 +70,9 @@ public static class InferResponseWriter
         json.WriteEndObject();
     }
 
-    private static void WriteOutput(Utf8JsonWriter json, string name, string datatype, IReadOnlyList<PipelineItem> results, int slots,
-        Action<Utf8JsonWriter, PipelineItem, int> writeSlot)
+    /// <summary>One output tensor: name, datatype, shape, then its data inline — or, with <paramref name="binarySize"/>, only that size, the bytes following the JSON (binary extension).</summary>
+    internal static void WriteOutput(Utf8JsonWriter json, string name, string datatype, IReadOnlyList<PipelineItem> results, int slots,
+        Action<Utf8JsonWriter, PipelineItem, int> writeSlot, int? binarySize = null)
     {
         json.WriteStartObject();
         json.WriteString("name", name);
@@ -80,10 +81,19 @@ public static class InferResponseWriter
         json.WriteNumberValue(results.Count);
         if (slots > 1) json.WriteNumberValue(slots);
         json.WriteEndArray();
-        json.WriteStartArray("data");
-        foreach (var item in results)
-            for (var slot = 0; slot < slots; slot++) writeSlot(json, item, slot);
-        json.WriteEndArray();
+        if (binarySize is { } size)
+        {
+            json.WriteStartObject("parameters");
+            json.WriteNumber(BinaryTensors.BinaryDataSize, size);
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteStartArray("data");
+            foreach (var item in results)
+                for (var slot = 0; slot < slots; slot++) writeSlot(json, item, slot);
+            json.WriteEndArray();
+        }
         json.WriteEndObject();
     }
 }

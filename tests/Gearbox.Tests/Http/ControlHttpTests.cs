@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Gearbox.Tests.Serving;
 
 namespace Gearbox.Tests.Http;
@@ -12,25 +11,10 @@ namespace Gearbox.Tests.Http;
 /// </summary>
 public class ControlHttpTests
 {
-    /// <summary>The declared pipelines with an accuracy floor the quickly trained test models can hold.</summary>
-    private static string PipelinesFile()
-    {
-        var floor = Math.Round(ServingModels.Instance.Profiles.Load("cnn-large").Accuracy - 0.02, 3);
-        var json = JsonNode.Parse(File.ReadAllText(Gearbox.Serving.PipelineCatalog.DefaultPath))!;
-        foreach (var pipeline in json["pipelines"]!.AsArray())
-        {
-            pipeline!["defaultSloMs"] = 500;
-            pipeline["minAccuracy"] = floor;
-        }
-        var path = Path.Combine(Foundation.SyntheticData.TempDirectory(), "pipelines.json");
-        File.WriteAllText(path, json.ToJsonString());
-        return path;
-    }
-
     [Fact]
     public async Task Serves_in_automatic_mode_on_a_default_plan_pins_and_resumes()
     {
-        var (app, http) = await GatewayServer.StartAsync("--Gearbox:Control:Mode", "auto", "--Gearbox:PipelinesFile", PipelinesFile());
+        var (app, http) = await GatewayServer.StartAsync("--Gearbox:Control:Mode", "auto", "--Gearbox:PipelinesFile", TestPipelines.WithAchievableFloor());
         try
         {
             var status = await WaitForGear(http, s => s.GetProperty("mode").GetString() == "auto" && s.GetProperty("gearIndex").ValueKind == JsonValueKind.Number);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Gearbox.Tests.Http;
 using Gearbox.Tests.Serving;
 using Microsoft.Playwright;
@@ -23,28 +22,13 @@ public class LiveViewBrowserTests(ITestOutputHelper output)
 
     public static string ScreenshotDirectory => Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-    /// <summary>The declared pipelines with an accuracy floor the quickly trained test models can hold (as in ControlHttpTests).</summary>
-    private static string PipelinesFile()
-    {
-        var floor = Math.Round(ServingModels.Instance.Profiles.Load("cnn-large").Accuracy - 0.02, 3);
-        var json = JsonNode.Parse(File.ReadAllText(Gearbox.Serving.PipelineCatalog.DefaultPath))!;
-        foreach (var pipeline in json["pipelines"]!.AsArray())
-        {
-            pipeline!["defaultSloMs"] = 500;
-            pipeline["minAccuracy"] = floor;
-        }
-        var path = Path.Combine(Foundation.SyntheticData.TempDirectory(), "pipelines.json");
-        File.WriteAllText(path, json.ToJsonString());
-        return path;
-    }
-
     [Fact]
     public async Task Shows_every_pipeline_and_follows_a_pinned_gear()
     {
         var chromium = Chromium.Find();
         Assert.True(chromium is not null, Chromium.Missing);
 
-        var (app, http) = await GatewayServer.StartAsync("--Gearbox:Control:Mode", "auto", "--Gearbox:PipelinesFile", PipelinesFile());
+        var (app, http) = await GatewayServer.StartAsync("--Gearbox:Control:Mode", "auto", "--Gearbox:PipelinesFile", TestPipelines.WithAchievableFloor());
         IPlaywright? playwright = null;
         IBrowser? browser = null;
         var pageErrors = new List<string>();
