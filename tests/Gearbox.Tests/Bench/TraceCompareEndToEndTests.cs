@@ -12,13 +12,31 @@ namespace Gearbox.Tests.Bench;
 /// </summary>
 public class TraceCompareEndToEndTests
 {
+    /// <summary>
+    /// A data folder the servers can run from on any machine: the quickly trained test models and their
+    /// profiles (CI trains no full models) beside a link to the dataset the bench takes its images from.
+    /// </summary>
+    private static GearboxPaths ServedData()
+    {
+        var models = Serving.ServingModels.Instance.Paths;
+        var dataset = GearboxPaths.Default().DatasetFile;
+        Assert.True(File.Exists(dataset), $"No dataset at {dataset}: run './gearbox setup'.");
+        var paths = new GearboxPaths(Foundation.SyntheticData.TempDirectory());
+        File.CreateSymbolicLink(paths.DatasetFile, dataset);
+        foreach (var (from, to) in new[] { (models.ModelsDirectory, paths.ModelsDirectory), (models.ProfilesDirectory, paths.ProfilesDirectory) })
+        {
+            Directory.CreateDirectory(to);
+            foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+        return paths;
+    }
+
     [Fact]
     public async Task Compare_starts_a_server_per_mode_runs_the_trace_and_leaves_none_running()
     {
         var dll = Environment.GetEnvironmentVariable("GEARBOX_SERVER_DLL") is { Length: > 0 } given ? given : TraceRuns.DefaultServerDll();
         Assert.True(File.Exists(dll), $"No gateway build at {dll}: run 'dotnet build Gateway -c Release' or set GEARBOX_SERVER_DLL.");
-        var paths = GearboxPaths.Default();
-        Assert.True(File.Exists(paths.DatasetFile), $"No dataset at {paths.DatasetFile}: run './gearbox setup'.");
+        var paths = ServedData();
         var dir = Directory.CreateTempSubdirectory("gearbox-trace-");
         try
         {
@@ -68,7 +86,7 @@ public class TraceCompareEndToEndTests
     {
         var dll = Environment.GetEnvironmentVariable("GEARBOX_SERVER_DLL") is { Length: > 0 } given ? given : TraceRuns.DefaultServerDll();
         Assert.True(File.Exists(dll), $"No gateway build at {dll}: run 'dotnet build Gateway -c Release' or set GEARBOX_SERVER_DLL.");
-        var paths = GearboxPaths.Default();
+        var paths = ServedData();
         var trace = LoadTraces.ParseCsv("0,5\n1,5\n", "two.csv");
         var schedule = LoadPhases.Schedule(trace.ToPhases(), 1000, 1);
         var options = BenchOptions.Parse(["--trace", "two.csv", "--compare", "gears", "--server", dll, "--start-timeout", "120"]);
