@@ -51,7 +51,12 @@ public sealed class GearPlannerGrain(
         _controller = new GearController(control, clock);
         if (state.State.Plan is { } plan) _table = new GearTable(plan);
         // A planner that was switching before its activation was lost (silo restart, failover) resumes by itself.
-        if (state.State.Mode == GearMode.Auto && _table is not null) StartLoop();
+        if (state.State.Mode == GearMode.Auto && control.Policy == ControlPolicy.Reactive)
+        {
+            try { _reactive = new ReactiveLoop(_model = BuildModel(), control, clock); }
+            catch (PlanningImpossibleException e) { logger.LogWarning("{Pipeline}: the reactive baseline cannot resume: {Reason}", Pipeline, e.Message); }
+        }
+        if (state.State.Mode == GearMode.Auto && (_table is not null || _reactive is not null)) StartLoop();
         return Task.CompletedTask;
     }
 
