@@ -43,32 +43,7 @@ public sealed record SpongeLatencyModel(double Gamma, double Delta, double Epsil
     public double RmsErrorMs(IEnumerable<LatencySample> samples) =>
         Math.Sqrt(samples.Select(s => Math.Pow(Ms(s.Batch, s.Cores) - s.Ms, 2)).Average());
 
-    /// <summary>Solves the normal equations XᵀX θ = Xᵀy by Gaussian elimination with partial pivoting.</summary>
-    private static double[] LeastSquares(double[][] x, double[] y)
-    {
-        var n = x[0].Length;
-        var a = new double[n, n + 1];
-        for (var r = 0; r < x.Length; r++)
-        {
-            for (var i = 0; i < n; i++)
-            {
-                for (var j = 0; j < n; j++) a[i, j] += x[r][i] * x[r][j];
-                a[i, n] += x[r][i] * y[r];
-            }
-        }
-        for (var col = 0; col < n; col++)
-        {
-            var pivot = col;
-            for (var r = col + 1; r < n; r++) if (Math.Abs(a[r, col]) > Math.Abs(a[pivot, col])) pivot = r;
-            if (Math.Abs(a[pivot, col]) < 1e-12) throw new InvalidDataException("The latency samples do not determine the model (too few distinct batch sizes or core counts).");
-            for (var j = 0; j <= n; j++) (a[col, j], a[pivot, j]) = (a[pivot, j], a[col, j]);
-            for (var r = 0; r < n; r++)
-            {
-                if (r == col) continue;
-                var f = a[r, col] / a[col, col];
-                for (var j = col; j <= n; j++) a[r, j] -= f * a[col, j];
-            }
-        }
-        return Enumerable.Range(0, n).Select(i => a[i, n] / a[i, i]).ToArray();
-    }
+    private static double[] LeastSquares(double[][] x, double[] y) =>
+        Planning.LeastSquares.Solve(x, y, absoluteTolerance: 1e-12)
+        ?? throw new InvalidDataException("The latency samples do not determine the model (too few distinct batch sizes or core counts).");
 }

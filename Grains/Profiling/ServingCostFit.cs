@@ -28,7 +28,7 @@ public static class ServingCostFit
         {
             var columns = Enumerable.Range(0, 3).Where(j => (mask >> j & 1) == 1).ToArray();
             if (columns.Length > used.Count) continue;
-            var solved = LeastSquares(x.Select(row => columns.Select(j => row[j]).ToArray()).ToArray(), y);
+            var solved = Planning.LeastSquares.Solve(x.Select(row => columns.Select(j => row[j]).ToArray()).ToArray(), y, relativeTolerance: 1e-10);
             if (solved is null || solved.Any(t => t < 0)) continue;
             var theta = new double[3];
             for (var k = 0; k < columns.Length; k++) theta[columns[k]] = solved[k];
@@ -51,34 +51,4 @@ public static class ServingCostFit
     }
 
     private static int BitCount(int mask) => System.Numerics.BitOperations.PopCount((uint)mask);
-
-    /// <summary>Normal equations by Gaussian elimination; null when the columns are (nearly) collinear.</summary>
-    private static double[]? LeastSquares(double[][] x, double[] y)
-    {
-        var n = x[0].Length;
-        var a = new double[n, n + 1];
-        for (var r = 0; r < x.Length; r++)
-        {
-            for (var i = 0; i < n; i++)
-            {
-                for (var j = 0; j < n; j++) a[i, j] += x[r][i] * x[r][j];
-                a[i, n] += x[r][i] * y[r];
-            }
-        }
-        var scale = Enumerable.Range(0, n).Max(i => Math.Abs(a[i, i]));
-        for (var col = 0; col < n; col++)
-        {
-            var pivot = col;
-            for (var r = col + 1; r < n; r++) if (Math.Abs(a[r, col]) > Math.Abs(a[pivot, col])) pivot = r;
-            if (Math.Abs(a[pivot, col]) < 1e-10 * scale) return null;
-            for (var j = 0; j <= n; j++) (a[col, j], a[pivot, j]) = (a[pivot, j], a[col, j]);
-            for (var r = 0; r < n; r++)
-            {
-                if (r == col) continue;
-                var f = a[r, col] / a[col, col];
-                for (var j = col; j <= n; j++) a[r, j] -= f * a[col, j];
-            }
-        }
-        return Enumerable.Range(0, n).Select(i => a[i, n] / a[i, i]).ToArray();
-    }
 }
