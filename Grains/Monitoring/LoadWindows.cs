@@ -1,5 +1,6 @@
 using Gearbox.Contracts.Monitoring;
 using Gearbox.Planning.Control;
+using Gearbox.Profiling;
 
 namespace Gearbox.Monitoring;
 
@@ -22,8 +23,6 @@ public sealed class LoadWindows(int capacity, double windowMs)
     private int _next, _count;
     private long _arrivals, _completed, _dropped;
     private int _inFlight;
-
-    public int Count => _count;
 
     public void Add(EntranceReport report, DateTimeOffset now)
     {
@@ -73,9 +72,9 @@ public sealed class LoadWindows(int capacity, double windowMs)
         var perModel = _models.ToDictionary(m => m.Key, m => new ModelWindow(
             m.Value.Arrivals, m.Value.Forwarded, queuePerModel.GetValueOrDefault(m.Key), m.Value.Batches,
             m.Value.Batches == 0 ? 0 : (double)m.Value.BatchItems / m.Value.Batches, m.Value.Dropped, m.Value.BusyMs), StringComparer.Ordinal);
-        _latencies.Sort();
+        var latencies = _latencies.Select(l => (double)l).Order().ToArray();
         var window = new LoadWindow(at, _arrivals, perModel, queuePerModel.Values.Sum(), _inFlight, _dropped,
-            Percentile(_latencies, 0.50), Percentile(_latencies, 0.99), _completed);
+            Profiler.Percentile(latencies, 0.50), Profiler.Percentile(latencies, 0.99), _completed);
 
         _ring[_next] = window;
         _next = (_next + 1) % _ring.Length;
@@ -94,10 +93,6 @@ public sealed class LoadWindows(int capacity, double windowMs)
         for (var i = 0; i < n; i++) result[i] = _ring[(_next - n + i + _ring.Length) % _ring.Length];
         return result;
     }
-
-    /// <summary>Nearest-rank percentile of sorted values; 0 when there are none.</summary>
-    public static double Percentile(IReadOnlyList<float> sorted, double q) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private ModelCounts Model(string model)
     {
