@@ -94,16 +94,16 @@ public sealed class PipelineWarmUp(
         {
             return;
         }
-        catch (Exception e) when (e is not ArgumentException)
-        {
-            logger.LogWarning(e, "Pipeline {Pipeline}: the gear planner could not start; it keeps its initial configuration", pipeline);
-            return;
-        }
         catch (ArgumentException e)
         {
             // The planner's reason (floor too high, budget too small) says what to change; serving goes on.
             logger.LogWarning("Pipeline {Pipeline} has no default plan and keeps its initial configuration: {Reason} " +
                 "Make one with POST /v1/pipelines/{Pipeline}/plan, or set Gearbox:Control:Devices.", pipeline, e.Message, pipeline);
+            return;
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Pipeline {Pipeline}: the gear planner could not start; it keeps its initial configuration", pipeline);
             return;
         }
         var plan = await grains.GetGrain<IGearPlannerGrain>(pipeline).GetPlan().WaitAsync(stoppingToken);

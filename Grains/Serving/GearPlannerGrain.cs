@@ -130,10 +130,7 @@ public sealed class GearPlannerGrain(
         }
         if (state.State.Plan is null)
         {
-            var defaultRequest = DefaultPlan.For(catalog.Get(Pipeline), control);
-            var plan = await Replan(defaultRequest);
-            logger.LogInformation("Default plan for {Pipeline}: p99 SLO {Slo} ms, accuracy ≥ {Floor:0.###}, {Devices} device(s): {Gears} gears up to {Ceiling:0.#} req/s",
-                Pipeline, defaultRequest.SloMs, defaultRequest.MinAccuracy, defaultRequest.Devices, plan.Gears.Length, plan.Ceiling);
+            await Replan(DefaultPlan.For(catalog.Get(Pipeline), control)); // Replan logs it; the gateway's start-up log names its SLO and floor
         }
         if (state.State.Mode != GearMode.Pinned) await SetMode(GearMode.Auto);
         StartLoop();
