@@ -32,12 +32,15 @@ public sealed record SystemResult(
     int[] SentPerSecond,
     GearSample[] Samples)
 {
+    /// <summary>The requests sent during the trace's bursts; null for a trace without bursts.</summary>
+    public BurstFigures? Bursts { get; init; }
+
     public static SystemResult NotRun(string name, SystemStatus status, string problem) =>
         new(name, status, problem, null, null, null, null, [], [], []);
 }
 
-/// <summary>A baseline against gears: device-seconds and p99 as ratios (baseline / gears), attainment and accuracy as differences (baseline − gears, fractions).</summary>
-public sealed record VsGears(double? DeviceSecondsRatio, double? P99Ratio, double? AttainmentDifference, double? AccuracyDifference)
+/// <summary>A baseline against gears: device-seconds, p99 and p99 during bursts as ratios (baseline / gears), attainment and accuracy as differences (baseline − gears, fractions).</summary>
+public sealed record VsGears(double? DeviceSecondsRatio, double? P99Ratio, double? AttainmentDifference, double? AccuracyDifference, double? BurstP99Ratio = null)
 {
     public const string Reference = "gears";
 
@@ -51,7 +54,8 @@ public sealed record VsGears(double? DeviceSecondsRatio, double? P99Ratio, doubl
             Ratio(baseline.DeviceSeconds, gears.DeviceSeconds),
             Ratio(b?.OkLatency.P99, g?.OkLatency.P99),
             Diff(b?.Attainment, g?.Attainment),
-            Diff(b?.Accuracy.Accuracy, g?.Accuracy.Accuracy));
+            Diff(b?.Accuracy.Accuracy, g?.Accuracy.Accuracy),
+            Ratio(baseline.Bursts?.P99Ms, gears.Bursts?.P99Ms));
     }
 
     /// <summary>Each baseline against the system named gears when it ran; empty otherwise.</summary>
@@ -82,6 +86,8 @@ public static class CompareTable
             }
             text.AppendLine($"{s.Name,-10}{w.Sent,8}{w.Ok,8}{P(w.Attainment),9}{F(w.OkLatency.P50),9}{F(w.OkLatency.P99),9}{F(w.OkLatency.Max),9}" +
                             $"{w.Drops,7}{w.Errors,8}{P(w.Accuracy.Accuracy),10}{F(s.DeviceSeconds, 1),10}{(s.Switches?.ToString(Invariant) ?? "n/a"),10}{w.NoAnswer,10}");
+            if (s.Bursts is { } bursts)
+                text.AppendLine($"{"",10}  during bursts: {bursts.Sent} sent, attainment {P(bursts.Attainment)}, p99 {F(bursts.P99Ms)} ms");
             if (s.Status == SystemStatus.Interrupted) text.AppendLine($"{"",10}  (interrupted: only part of the trace was sent)");
             if (s.Problem is not null) text.AppendLine($"{"",10}  ({s.Problem})");
         }
@@ -89,9 +95,9 @@ public static class CompareTable
         if (vs.Count > 0)
         {
             text.AppendLine();
-            text.AppendLine($"{"vs gears",-10}{"device-s ratio",16}{"p99 ratio",11}{"attain diff",13}{"accuracy diff",15}");
+            text.AppendLine($"{"vs gears",-10}{"device-s ratio",16}{"p99 ratio",11}{"burst p99 ratio",17}{"attain diff",13}{"accuracy diff",15}");
             foreach (var (name, v) in vs)
-                text.AppendLine($"{name,-10}{F(v.DeviceSecondsRatio),16}{F(v.P99Ratio),11}{Points(v.AttainmentDifference),13}{Points(v.AccuracyDifference),15}");
+                text.AppendLine($"{name,-10}{F(v.DeviceSecondsRatio),16}{F(v.P99Ratio),11}{F(v.BurstP99Ratio),17}{Points(v.AttainmentDifference),13}{Points(v.AccuracyDifference),15}");
             text.AppendLine("  ratios: baseline / gears (above 1: the baseline held more devices, or had a higher p99); differences: baseline − gears in percentage points.");
         }
         else if (systems.Count > 1)
@@ -121,13 +127,14 @@ public static class CompareTable
 
 public sealed record TraceJson(string Name, int Seconds, double? MeanRate, double? PeakRate);
 
-public sealed record VsGearsJson(double? DeviceSecondsRatio, double? P99Ratio, double? AttainmentDifference, double? AccuracyDifference);
+public sealed record VsGearsJson(double? DeviceSecondsRatio, double? P99Ratio, double? AttainmentDifference, double? AccuracyDifference, double? BurstP99Ratio);
 
 /// <summary>One system in --json; figures it does not have (it did not run, no 200s, a gateway that does not say) are null.</summary>
 public sealed record SystemJson(
     string Name, string Status, string? Problem, string? ServerMode,
     int? Sent, int? Ok, double? SloAttainment, double? P50Ms, double? P99Ms, double? MaxMs, int? Drops, int? Errors,
-    double? Accuracy, double? DeviceSeconds, int? Switches, int? NoAnswer, VsGearsJson? VsGears)
+    double? Accuracy, double? DeviceSeconds, int? Switches, int? NoAnswer, int? BurstSent, double? BurstAttainment, double? BurstP99Ms,
+    VsGearsJson? VsGears)
 {
     public static SystemJson From(SystemResult s, VsGears? vs)
     {
@@ -136,7 +143,8 @@ public sealed record SystemJson(
             s.Name, s.Status.ToString().ToLowerInvariant(), s.Problem, s.ServerMode,
             w?.Sent, w?.Ok, Num(w?.Attainment), Num(w?.OkLatency.P50), Num(w?.OkLatency.P99), Num(w?.OkLatency.Max), w?.Drops, w?.Errors,
             Num(w?.Accuracy.Accuracy), Num(s.DeviceSeconds), s.Switches, w?.NoAnswer,
-            vs is null ? null : new VsGearsJson(Num(vs.DeviceSecondsRatio), Num(vs.P99Ratio), Num(vs.AttainmentDifference), Num(vs.AccuracyDifference)));
+            s.Bursts?.Sent, Num(s.Bursts?.Attainment), Num(s.Bursts?.P99Ms),
+            vs is null ? null : new VsGearsJson(Num(vs.DeviceSecondsRatio), Num(vs.P99Ratio), Num(vs.AttainmentDifference), Num(vs.AccuracyDifference), Num(vs.BurstP99Ratio)));
     }
 
     private static double? Num(double? v) => BenchJson.Num(v);

@@ -224,7 +224,10 @@ public static class TraceRuns
         Console.WriteLine($"   sent {figures.Sent}, 200s {figures.Ok}, attainment {CompareTable.P(figures.Attainment)}, p99 {CompareTable.F(figures.OkLatency.P99)} ms, " +
                           $"device-s {CompareTable.F(deviceSeconds, 1)}, switches {(switches?.ToString(Invariant) ?? $"n/a ({historyProblem})")}");
         return new SystemResult(name, interrupted ? SystemStatus.Interrupted : SystemStatus.Ran, null, serverMode ?? before?.Mode, figures,
-            deviceSeconds, switches, p99, sent, samples);
+            deviceSeconds, switches, p99, sent, samples)
+        {
+            Bursts = BurstFigures.From(result.Outcomes, schedule.Phase, trace.Bursts, sloMs),
+        };
     }
 
     /// <summary>The p99 of each second's 200s (by the second they were sent in; NaN for a second with none) and each second's requests sent.</summary>

@@ -89,7 +89,7 @@ public class TraceCompareTests
         Assert.Contains("reactive    unsupported by this server: Gearbox:Control:Mode must be", table);
         Assert.Contains(lines, l => l.StartsWith("switching") && l.Contains("n/a"));
         var ratio = lines.Last(l => l.StartsWith("static"));
-        Assert.Equal(["static", "4.00", "2.00", "-5.00", "pt", "0.00", "pt"], ratio.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["static", "4.00", "2.00", "n/a", "-5.00", "pt", "0.00", "pt"], ratio.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(lines, l => l.StartsWith("switching") && l.Contains("n/a") && l.Contains("0.00 pt"));
         Assert.DoesNotContain(lines, l => l.StartsWith("reactive") && l.Contains("pt"));
     }
@@ -130,10 +130,49 @@ public class TraceCompareTests
         Assert.Equal(JsonValueKind.Null, gears.GetProperty("vsGears").ValueKind);
         Assert.Equal(Math.Round(240 / 120.5, 4), list[1].GetProperty("vsGears").GetProperty("deviceSecondsRatio").GetDouble());
         Assert.Equal(3, list[1].GetProperty("vsGears").GetProperty("p99Ratio").GetDouble());
+        Assert.Equal(JsonValueKind.Null, gears.GetProperty("burstP99Ms").ValueKind); // these systems carry no burst figures
         var reactive = list[2];
         Assert.Equal("unsupported", reactive.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, reactive.GetProperty("sent").ValueKind);
         Assert.Equal(JsonValueKind.Null, reactive.GetProperty("deviceSeconds").ValueKind);
+    }
+
+    [Fact]
+    public void Burst_figures_count_only_the_requests_sent_in_burst_seconds()
+    {
+        // Seconds 0-9, one burst at seconds 4-5: base requests answer in 5 ms, burst ones in 80 ms
+        // (beyond the 50 ms SLO) except one 504.
+        var outcomes = new List<RequestOutcome>();
+        var secondOf = new List<int>();
+        for (var second = 0; second < 10; second++)
+            for (var k = 0; k < 10; k++)
+            {
+                var burst = second is 4 or 5;
+                outcomes.Add(burst && second == 5 && k == 0
+                    ? new RequestOutcome(0, 504, 50, 0, null, null)
+                    : new RequestOutcome(0, 200, burst ? 80 : 5, 0, [0], null));
+                secondOf.Add(second);
+            }
+
+        var bursts = BurstFigures.From(outcomes, secondOf, [new TraceBurst(4, 2)], sloMs: 50)!;
+
+        Assert.Equal(20, bursts.Sent);
+        Assert.Equal(0.0, bursts.Attainment);
+        Assert.Equal(80, bursts.P99Ms);
+        Assert.Null(BurstFigures.From(outcomes, secondOf, [], sloMs: 50)); // a trace without bursts
+    }
+
+    [Fact]
+    public void The_burst_p99_ratio_compares_the_bursts_only()
+    {
+        var gears = Ran("gears", 100, 100, [10], 100, 1);
+        var reactive = Ran("reactive", 100, 100, [10], 100, 1);
+
+        var vs = VsGears.Of(reactive with { Bursts = new BurstFigures(20, 1, 120) }, gears with { Bursts = new BurstFigures(20, 1, 30) });
+
+        Assert.Equal(4.0, vs.BurstP99Ratio!.Value, 9);
+        Assert.Equal(1.0, vs.P99Ratio!.Value, 9);
+        Assert.Null(VsGears.Of(reactive, gears).BurstP99Ratio);
     }
 
     [Fact]
