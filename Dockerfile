@@ -1,4 +1,5 @@
-# One image for both roles: PROJECT=Silo (a cluster member) or PROJECT=Gateway (HTTP front, Orleans client).
+# One image for both roles: PROJECT=Silo (a cluster member, also serving the API and /metrics) or
+# PROJECT=Gateway (HTTP/gRPC front as an Orleans client; no libtorch in its image).
 # Trained models and profiles are mounted at /data (./gearbox setup makes them).
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ARG PROJECT=Gateway

@@ -22,7 +22,7 @@ public sealed record ServerLaunch(string DllPath, string Mode, double? PeakLoad,
 }
 
 /// <summary>
-/// One gateway started by the bench as a child process (<c>dotnet Gearbox.Gateway.dll --port P
+/// One server (a silo with the gateway API) started by the bench as a child process (<c>dotnet Gearbox.Silo.dll --port P
 /// --Gearbox:Control:Mode M …</c>) on free loopback ports. Stopping sends SIGTERM, then kills the process
 /// tree after a grace period; every live server is also killed when the bench exits, so none outlives it.
 /// </summary>
@@ -76,7 +76,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public static ServerProcess Start(ServerLaunch launch)
     {
         if (!File.Exists(launch.DllPath))
-            throw new BenchUsageException($"No gateway build at {launch.DllPath}: run 'dotnet build Gateway -c Release' (or './gearbox setup'), or pass --server PATH.");
+            throw new BenchUsageException($"No server build at {launch.DllPath}: run 'dotnet build Silo -c Release' (or './gearbox setup'), or pass --server PATH.");
         InstallExitHook();
         var ports = FreePorts(3);
         var arguments = ArgumentsFor(launch, ports[0], ports[1], ports[2]);

@@ -30,7 +30,7 @@ public static class TraceRuns
         {
             dll = o.ServerDll ?? DefaultServerDll();
             if (!File.Exists(dll))
-                throw new BenchUsageException($"No gateway build at {dll}: run 'dotnet build Gateway -c Release', or pass --server PATH/Gearbox.Gateway.dll.");
+                throw new BenchUsageException($"No server build at {dll}: run 'dotnet build Silo -c Release', or pass --server PATH/Gearbox.Silo.dll.");
         }
         Console.WriteLine($"{trace}; {schedule.OffsetsMs.Length} requests (seed {o.Seed}){(schedule.Capped ? $", cut at --max-requests {o.MaxRequests}" : "")}");
         var images = BenchImages.Load(paths, pipeline.InputSide, o.Images, sloMs);
@@ -85,15 +85,15 @@ public static class TraceRuns
         return cancel.IsCancellationRequested ? 130 : 0;
     }
 
-    /// <summary>The gateway build beside this bench's checkout: Gateway/bin/Release/net10.0/Gearbox.Gateway.dll.</summary>
+    /// <summary>The server (silo + gateway API) built beside this bench's checkout: Silo/bin/Release/net10.0/Gearbox.Silo.dll.</summary>
     public static string DefaultServerDll()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Orleans.sln")))
-                return Path.Combine(dir.FullName, "Gateway", "bin", "Release", "net10.0", "Gearbox.Gateway.dll");
+                return Path.Combine(dir.FullName, "Silo", "bin", "Release", "net10.0", "Gearbox.Silo.dll");
         }
-        return Path.GetFullPath(Path.Combine("Gateway", "bin", "Release", "net10.0", "Gearbox.Gateway.dll"));
+        return Path.GetFullPath(Path.Combine("Silo", "bin", "Release", "net10.0", "Gearbox.Silo.dll"));
     }
 
     /// <summary>Starts a server in this mode (gears falls back to the older name auto), runs the trace on it and stops it, whatever happens.</summary>

@@ -4,6 +4,7 @@ using Gearbox.Contracts.Serving;
 using Gearbox.Gateway.Endpoints;
 using Gearbox.Gateway.LiveView;
 using Gearbox.Gateway.Grpc;
+using Gearbox.Hosting;
 using Gearbox.Serving;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
@@ -11,10 +12,14 @@ using Orleans.Dashboard;
 
 namespace Gearbox.Gateway;
 
-/// <summary>Builds the gateway: Orleans (embedded silo or client), the HTTP endpoints, dashboard and metrics.</summary>
+/// <summary>Builds the gateway: Orleans (a co-hosted silo or a client), the HTTP and gRPC endpoints, dashboard and metrics.</summary>
 public static class GatewayApp
 {
-    public static WebApplication Create(string[] args)
+    /// <param name="hostSilo">
+    /// Null (Gearbox.Gateway.dll): join the Redis-clustered silos as an Orleans client. Else it adds a silo to
+    /// this process (Gearbox.Silo.dll passes it; the gateway itself knows no grains and no libtorch).
+    /// </param>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? hostSilo = null)
     {
         // appsettings.json sits beside the binaries; ./gearbox serve runs from the checkout's root.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -27,10 +32,14 @@ public static class GatewayApp
         builder.AddGearboxGrpc(); // KServe v2 gRPC on its own HTTP/2 port: --grpc-port N (default HTTP port + 1; 0 = off)
 
         var gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
-        builder.AddGearboxOrleans(gateway);
+        if (builder.Configuration[GatewayOptions.Section + ":Mode"] is { Length: > 0 } mode)
+            throw new InvalidOperationException($"Gearbox:Gateway:Mode ('{mode}') is no longer a setting: the binary decides. " +
+                "Gearbox.Silo.dll (./gearbox serve) hosts a silo and this API in one process; Gearbox.Gateway.dll is the Orleans client of a Redis cluster.");
+        if (hostSilo is null) builder.AddGearboxOrleansClient();
+        else hostSilo(builder);
         builder.Services.TryAddSingleton(_ => PipelineCatalog.Load(builder.Configuration["Gearbox:PipelinesFile"]));
         builder.Services.AddSingleton(gateway);
-        builder.Services.TryAddSingleton(Silo.GearboxSilo.ControlOptions(builder.Configuration));
+        builder.Services.TryAddSingleton(GearboxSettings.ControlOptions(builder.Configuration));
         builder.Services.AddSingleton<GrainReferences<IPipelineGrain>>();
         builder.Services.AddSingleton(new Admission(gateway.MaxInFlight));
         builder.Services.AddSingleton<WarmUpGate>();
@@ -62,7 +71,7 @@ public static class GatewayApp
         app.MapGet("/", () => Results.Redirect("/v1/pipelines"));
         app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
             "Gearbox gateway ({Mode}) on {Urls}: POST /v2/models/{{name}}/infer, GET /v1/pipelines, /dashboard, /metrics",
-            gateway.IsClient ? "Orleans client" : "embedded silo", string.Join(", ", app.Urls)));
+            hostSilo is null ? "Orleans client" : "with its silo", string.Join(", ", app.Urls)));
         app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation("Live view: {Url}{Path}", app.Urls.FirstOrDefault(), LiveViewEndpoints.Path));
         return app;
     }

@@ -5,9 +5,6 @@ public sealed class GatewayOptions
 {
     public const string Section = "Gearbox:Gateway";
 
-    /// <summary>"embedded" (default): co-host a silo. "client": join the cluster in Gearbox:Cluster as a pure Orleans client.</summary>
-    public string Mode { get; set; } = "embedded";
-
     /// <summary>Requests in flight above which the gateway answers 503 with Retry-After.</summary>
     public int MaxInFlight { get; set; } = 2048;
 
@@ -25,6 +22,4 @@ public sealed class GatewayOptions
 
     /// <summary>The warm-up traffic's rate, requests/s over all declared pipelines.</summary>
     public double WarmUpRate { get; set; } = 400;
-
-    public bool IsClient => string.Equals(Mode, "client", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,4 +1,5 @@
 using Gearbox.Gateway;
 
-// ./gearbox serve runs this: an embedded silo and the HTTP gateway on http://127.0.0.1:8080.
+// Client mode: the HTTP/gRPC API alone, joining the Redis-clustered silos (Gearbox:Cluster:Redis) as an Orleans client.
+// ./gearbox serve runs Gearbox.Silo.dll instead: a silo and this API in one process.
 GatewayApp.Create(args).Run();

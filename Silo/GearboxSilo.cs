@@ -1,5 +1,5 @@
 using System.Net;
-using Gearbox.Planning.Control;
+using Gearbox.Hosting;
 using Gearbox.Serving;
 using Gearbox.Storage;
 using Microsoft.Extensions.Configuration;
@@ -20,7 +20,7 @@ public static class GearboxSilo
         var options = configuration.GetSection(GearboxSiloOptions.Section).Get<GearboxSiloOptions>() ?? new GearboxSiloOptions();
         var paths = options.DataDirectory is { Length: > 0 } dir ? new GearboxPaths(dir) : GearboxPaths.Default();
         var catalog = PipelineCatalog.Load(options.PipelinesFile);
-        silo.Services.AddGearboxServing(paths, catalog, ControlOptions(configuration));
+        silo.Services.AddGearboxServing(paths, catalog, GearboxSettings.ControlOptions(configuration));
 
         var cluster = options.Cluster;
         if (string.IsNullOrWhiteSpace(cluster.Redis))
@@ -38,13 +38,6 @@ public static class GearboxSilo
         silo.AddDashboard();
         if (options.TraceGrainCalls) silo.Services.Configure<GrainProfilerOptions>(o => o.TraceAlways = true);
         return silo;
-    }
-
-    /// <summary>Section Gearbox:Control, checked: a bad setting stops the silo with the reason instead of misbehaving later.</summary>
-    public static GearControlOptions ControlOptions(IConfiguration configuration)
-    {
-        var control = configuration.GetSection(GearControlOptions.Section).Get<GearControlOptions>() ?? new GearControlOptions();
-        return control.Problem() is { } problem ? throw new InvalidOperationException(problem + ".") : control;
     }
 
     /// <summary>Empty: loopback (silos on one machine). "auto": this host name's first IPv4 (containers). Else an IP.</summary>

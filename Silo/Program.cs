@@ -1,8 +1,6 @@
 using Gearbox.Silo;
 
-// A standalone silo for multi-silo clusters (set Gearbox:Cluster:Redis); the gateway's embedded
-// default co-hosts its own silo instead.
-// appsettings.json sits beside the binaries, wherever the silo is started from.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.UseOrleans(silo => silo.UseGearbox(builder.Configuration));
-await builder.Build().RunAsync();
+// ./gearbox serve runs this: a silo and the HTTP/gRPC API in one process, on http://127.0.0.1:8080 by default.
+// With Gearbox:Cluster:Redis set it is one member of a multi-silo cluster, still serving HTTP (--port, --urls),
+// so each silo's /metrics can be scraped. Gearbox.Gateway.dll is the API alone, as an Orleans client.
+SiloApp.Create(args).Run();

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace Gearbox.Cli.Commands;
 
 /// <summary>
-/// The real gateway (embedded silo) run as a child process on free loopback ports, for measuring the
+/// The real server (Gearbox.Silo.dll: a silo and the gateway API) run as a child process on free loopback ports, for measuring the
 /// served path from outside. Its output is kept (last lines) for error messages; disposing stops it.
 /// </summary>
 public sealed class GatewayChild : IDisposable

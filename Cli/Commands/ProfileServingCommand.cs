@@ -13,7 +13,7 @@ namespace Gearbox.Cli.Commands;
 /// <summary>
 /// <c>profile-serving [--missing] [--pipelines mlp,fashion,fashion-grid] [--rates 150,400] [--requests N]
 /// [--idle-seconds S] [--gateway PATH]</c>: measures what the serving path costs on the real served path.
-/// Starts the gateway (embedded silo) as a child process on free ports, drives open-loop Poisson load at
+/// Starts the server (Gearbox.Silo.dll: a silo and the gateway API in one process) as a child process on free ports, drives open-loop Poisson load at
 /// each rate on each pipeline (requests built like the bench's), and reads the server's CPU from procfs:
 /// the whole process minus its engine threads (named <see cref="InferenceEngine.ThreadNamePrefix"/>*) minus
 /// its idle CPU is the serving path's. A least-squares fit over the runs splits it into CPU per request and
@@ -146,7 +146,7 @@ public static class ProfileServingCommand
                 runs.Sum(r => r.ClientCpuMs) / totalRequests,
                 runs.Sum(r => r.EngineCpuMs) / Math.Max(1, runs.Sum(r => (double)r.Items)),
                 idleRate, Environment.ProcessorCount, DateTimeOffset.UtcNow,
-                $"gearbox-cli profile-serving: the gateway ({Path.GetFileName(gatewayDll)}, embedded silo, default settings) as a child process; " +
+                $"gearbox-cli profile-serving: the server ({Path.GetFileName(gatewayDll)}: silo and gateway in one process, default settings) as a child process; " +
                 $"open-loop Poisson load from this process (HttpLoadRun, slo_ms {sloMs}) on {string.Join(", ", pipelines.Select(p => p.Name))} at " +
                 $"{string.Join(", ", rates)}/s, {requests} requests per run; server CPU = /proc/<pid>/stat utime+stime minus the engine threads' " +
                 $"({InferenceEngine.ThreadNamePrefix}*, /proc/<pid>/task/*/stat) minus the runtime's tiered-JIT thread ({JitThreadPrefix}*; {jitMs:0} ms in the runs, a start-up transient) " +
@@ -270,17 +270,17 @@ public static class ProfileServingCommand
         text.Split(',').Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
             ? v : throw new UsageException($"--{name} must be numbers in [{min}, {max}] separated by commas, not '{text}'.")).Order().ToArray();
 
-    /// <summary>The gateway built beside this CLI: {checkout}/Gateway/bin/{configuration}/net10.0/Gearbox.Gateway.dll.</summary>
+    /// <summary>The server built beside this CLI: {checkout}/Silo/bin/{configuration}/net10.0/Gearbox.Silo.dll (silo + gateway API).</summary>
     private static string FindGateway()
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (!File.Exists(Path.Combine(dir.FullName, "Orleans.sln"))) continue;
-            var dll = Path.Combine(dir.FullName, "Gateway", "bin", configuration, "net10.0", "Gearbox.Gateway.dll");
+            var dll = Path.Combine(dir.FullName, "Silo", "bin", configuration, "net10.0", "Gearbox.Silo.dll");
             return File.Exists(dll) ? dll
-                : throw new UsageException($"The gateway is not built at '{dll}': run 'dotnet build Gateway -c {configuration}' (./gearbox setup builds everything), or pass --gateway PATH.");
+                : throw new UsageException($"The server is not built at '{dll}': run 'dotnet build Silo -c {configuration}' (./gearbox setup builds everything), or pass --gateway PATH.");
         }
-        throw new UsageException("Cannot find the checkout (Orleans.sln) above this CLI to locate the gateway; pass --gateway PATH to Gearbox.Gateway.dll.");
+        throw new UsageException("Cannot find the checkout (Orleans.sln) above this CLI to locate the gateway; pass --gateway PATH to Gearbox.Silo.dll.");
     }
 }

@@ -35,7 +35,7 @@ public class TraceCompareEndToEndTests
     public async Task Compare_starts_a_server_per_mode_runs_the_trace_and_leaves_none_running()
     {
         var dll = Environment.GetEnvironmentVariable("GEARBOX_SERVER_DLL") is { Length: > 0 } given ? given : TraceRuns.DefaultServerDll();
-        Assert.True(File.Exists(dll), $"No gateway build at {dll}: run 'dotnet build Gateway -c Release' or set GEARBOX_SERVER_DLL.");
+        Assert.True(File.Exists(dll), $"No server build at {dll}: run 'dotnet build Silo -c Release' or set GEARBOX_SERVER_DLL.");
         var paths = ServedData();
         var dir = Directory.CreateTempSubdirectory("gearbox-trace-");
         try
@@ -85,7 +85,7 @@ public class TraceCompareEndToEndTests
     public async Task A_mode_the_server_refuses_is_reported_as_unsupported()
     {
         var dll = Environment.GetEnvironmentVariable("GEARBOX_SERVER_DLL") is { Length: > 0 } given ? given : TraceRuns.DefaultServerDll();
-        Assert.True(File.Exists(dll), $"No gateway build at {dll}: run 'dotnet build Gateway -c Release' or set GEARBOX_SERVER_DLL.");
+        Assert.True(File.Exists(dll), $"No server build at {dll}: run 'dotnet build Silo -c Release' or set GEARBOX_SERVER_DLL.");
         var paths = ServedData();
         var trace = LoadTraces.ParseCsv("0,5\n1,5\n", "two.csv");
         var schedule = LoadPhases.Schedule(trace.ToPhases(), 1000, 1);

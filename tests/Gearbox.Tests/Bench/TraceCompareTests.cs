@@ -193,11 +193,11 @@ public class TraceCompareTests
     [Fact]
     public void The_server_is_started_with_its_mode_its_ports_and_for_static_the_peak()
     {
-        var launch = new ServerLaunch("/x/Gearbox.Gateway.dll", "static", 412.5, "/data");
+        var launch = new ServerLaunch("/x/Gearbox.Silo.dll", "static", 412.5, "/data");
 
         var args = ServerProcess.ArgumentsFor(launch, 8081, 11112, 30001);
 
-        Assert.Equal(["/x/Gearbox.Gateway.dll", "--port", "8081", "--Gearbox:Control:Mode", "static", "--Gearbox:Control:PeakLoad", "412.5",
+        Assert.Equal(["/x/Gearbox.Silo.dll", "--port", "8081", "--Gearbox:Control:Mode", "static", "--Gearbox:Control:PeakLoad", "412.5",
             "--Gearbox:Cluster:SiloPort", "11112", "--Gearbox:Cluster:GatewayPort", "30001"], args);
         Assert.DoesNotContain("--Gearbox:Control:PeakLoad", ServerProcess.ArgumentsFor(launch with { Mode = "gears", PeakLoad = null }, 1, 2, 3));
         Assert.Equal(["gears", "auto"], TraceRuns.ServerModesFor("gears"));

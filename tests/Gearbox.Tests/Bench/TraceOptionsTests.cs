@@ -8,7 +8,7 @@ public class TraceOptionsTests
     public void A_generated_trace_takes_its_shape_and_the_compare_list()
     {
         var options = BenchOptions.Parse(["--trace", "diurnal", "--trace-seconds", "120", "--trace-peak", "350", "--seed", "4",
-            "--compare", "gears,static,reactive,switching", "--json", "out.json", "--svg", "out.svg", "--server", "/x/Gearbox.Gateway.dll"]);
+            "--compare", "gears,static,reactive,switching", "--json", "out.json", "--svg", "out.svg", "--server", "/x/Gearbox.Silo.dll"]);
 
         Assert.Equal("diurnal", options.Trace);
         Assert.Equal(120, options.TraceSeconds);
@@ -16,7 +16,7 @@ public class TraceOptionsTests
         Assert.Equal(["gears", "static", "reactive", "switching"], options.Compare!);
         Assert.Equal("out.json", options.JsonPath);
         Assert.Equal("out.svg", options.SvgPath);
-        Assert.Equal("/x/Gearbox.Gateway.dll", options.ServerDll);
+        Assert.Equal("/x/Gearbox.Silo.dll", options.ServerDll);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using Gearbox.Gateway;
+using Gearbox.Silo;
 using Gearbox.Gateway.Grpc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,8 +23,8 @@ public class GrpcSettingsTests
     public async Task The_gateway_listens_for_grpc_beside_its_http_port_unless_turned_off_and_keeps_per_call_grpc_logs_quiet()
     {
         var (http, grpc) = (FreePort.Next(), FreePort.Next());
-        var on = GatewayApp.Create(["--port", http.ToString(), "--grpc-port", grpc.ToString()]);
-        var off = GatewayApp.Create(["--port", http.ToString(), "--grpc-port", "0"]);
+        var on = SiloApp.Create(["--port", http.ToString(), "--grpc-port", grpc.ToString()]);
+        var off = SiloApp.Create(["--port", http.ToString(), "--grpc-port", "0"]);
         try
         {
             Assert.Equal([$"http://127.0.0.1:{http}", $"http://127.0.0.1:{grpc}"], on.Configuration["urls"]!.Split(';'));

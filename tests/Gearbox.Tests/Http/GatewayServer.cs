@@ -1,11 +1,11 @@
-using Gearbox.Gateway;
+using Gearbox.Silo;
 using Gearbox.Tests.Serving;
 using Microsoft.AspNetCore.Builder;
 
 namespace Gearbox.Tests.Http;
 
 /// <summary>
-/// The real gateway (Kestrel on a free loopback port, embedded silo on free ports) serving the quickly
+/// The real gateway (Kestrel on a free loopback port, its silo in the same process on free ports) serving the quickly
 /// trained models; tests talk to it over HTTP like any client.
 /// </summary>
 public sealed class GatewayServer : IAsyncLifetime
@@ -24,14 +24,14 @@ public sealed class GatewayServer : IAsyncLifetime
     public async Task DisposeAsync() => await StopAsync(_app, Http);
 
     /// <summary>
-    /// Starts a gateway with its embedded silo on free ports; <paramref name="extra"/> adds settings. Gear
+    /// Starts a silo with the gateway API (what ./gearbox serve runs) on free ports; <paramref name="extra"/> adds settings. Gear
     /// switching is off ("off") so tests see the configurations they set; pass
     /// "--Gearbox:Control:Mode", "auto" to test the online loop.
     /// </summary>
     public static async Task<(WebApplication App, HttpClient Http)> StartAsync(params string[] extra)
     {
         var port = FreePort.Next();
-        var app = GatewayApp.Create([
+        var app = SiloApp.Create([
             "--port", port.ToString(),
             "--Gearbox:DataDirectory", ServingModels.Instance.Paths.DataDirectory,
             "--Gearbox:Cluster:SiloPort", FreePort.Next().ToString(),

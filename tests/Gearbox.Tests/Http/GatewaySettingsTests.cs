@@ -1,4 +1,4 @@
-using Gearbox.Gateway;
+using Gearbox.Silo;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,7 +23,7 @@ public class GatewaySettingsTests
         WebApplication app;
         try
         {
-            app = GatewayApp.Create(["--port", FreePort.Next().ToString()]);
+            app = SiloApp.Create(["--port", FreePort.Next().ToString()]);
         }
         finally
         {

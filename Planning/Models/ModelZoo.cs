@@ -3,10 +3,10 @@ namespace Gearbox.Models;
 /// <summary>The models Gearbox ships: the three-model fashion cascade and the grid tile detector.</summary>
 public static class ModelZoo
 {
-    public static readonly ModelSpec Mlp = new("mlp", ModelKind.Classifier, 28, 10, 3, Architectures.Mlp);
-    public static readonly ModelSpec SmallCnn = new("cnn-small", ModelKind.Classifier, 28, 10, 4, Architectures.SmallCnn);
-    public static readonly ModelSpec LargeCnn = new("cnn-large", ModelKind.Classifier, 28, 10, 4, Architectures.LargeCnn);
-    public static readonly ModelSpec GridTiles = new("grid-tiles", ModelKind.TileDetector, 56, 4, 3, Architectures.GridTiles);
+    public static readonly ModelSpec Mlp = new("mlp", ModelKind.Classifier, 28, 10, 3);
+    public static readonly ModelSpec SmallCnn = new("cnn-small", ModelKind.Classifier, 28, 10, 4);
+    public static readonly ModelSpec LargeCnn = new("cnn-large", ModelKind.Classifier, 28, 10, 4);
+    public static readonly ModelSpec GridTiles = new("grid-tiles", ModelKind.TileDetector, 56, 4, 3);
 
     public static IReadOnlyList<ModelSpec> All { get; } = [Mlp, SmallCnn, LargeCnn, GridTiles];
 
