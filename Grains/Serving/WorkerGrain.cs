@@ -59,6 +59,8 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
             var previous = _engine;
             _engine = await Task.Run(() => runtime.CreateEngine(settings.Model, settings.Device, settings.Threads));
             previous?.Dispose();
+            if (_settings is not null) GearboxMetrics.Workers.Add(-1, new KeyValuePair<string, object?>("model", _settings.Model));
+            GearboxMetrics.Workers.Add(1, new KeyValuePair<string, object?>("model", settings.Model));
         }
         else if (!keepLatency)
         {
@@ -118,6 +120,7 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (_engine is not null && _settings is not null) GearboxMetrics.Workers.Add(-1, new KeyValuePair<string, object?>("model", _settings.Model));
         _engine?.Dispose();
         _engine = null;
         return Task.CompletedTask;

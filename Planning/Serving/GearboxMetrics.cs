@@ -17,6 +17,9 @@ public static class GearboxMetrics
     public static readonly Histogram<double> QueueDelay = Meter.CreateHistogram<double>("gearbox.queue.delay", "ms", "Time an item waited in a worker's queue, by model.");
     public static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>("gearbox.batch.duration", "ms", "Forward-pass time per batch, by model.");
 
+    /// <summary>Configured worker activations on this silo, by model: summed per silo, the replicas each silo hosts (Grafana's "replicas per silo").</summary>
+    public static readonly UpDownCounter<long> Workers = Meter.CreateUpDownCounter<long>("gearbox.workers", "{worker}", "Worker activations with a loaded model on this silo, by model.");
+
     /// <summary>The online loop's state per pipeline, exported as gauges: <c>gearbox_load_estimate</c> (req/s) and <c>gearbox_gear</c> (index, -1 for none).</summary>
     public static class ControlGauges
     {
