@@ -23,7 +23,7 @@ public sealed record SiloInfo(
 
 /// <summary>
 /// The cluster as GET /v1/cluster shows it: every silo the membership knows (dead ones too), the device kind
-/// workers serve on (<see cref="ServingKind"/>, "emulated" when emulation is on) and the device budget the
+/// workers serve on (<see cref="ServingKind"/>: "cpu", "cuda", or "emulated:PROFILE" with its slow-down) and the device budget the
 /// planner takes from the live silos (or the Gearbox:Control:Devices override, <see cref="BudgetOverridden"/>).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("gearbox.cluster-view")]

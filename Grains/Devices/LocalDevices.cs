@@ -37,12 +37,16 @@ public sealed class LocalDevices
         ? $"emulated:{Options.EmulatedProfile}" + (Options.Slowdown != 1 ? FormattableString.Invariant($" ×{Options.Slowdown} slower") : "")
         : ServingKind;
 
-    /// <summary>What <paramref name="silo"/> announced; this silo's own without asking; none when it announced nothing.</summary>
+    /// <summary>
+    /// What <paramref name="silo"/> announced (this silo's own without asking); none when it announced nothing, or when
+    /// silos here do not announce (a silo built without <see cref="DeviceHosting.AnnounceDevices"/>: placement then spreads evenly).
+    /// </summary>
     public DeviceInfo[] Announced(SiloAddress silo)
     {
-        if (silo.Equals(_silo.SiloAddress)) return Devices;
         var cache = _services.GetService<ISiloMetadataCache>();
-        return cache?.GetSiloMetadata(silo)?.Metadata.TryGetValue(DeviceAnnouncement.MetadataKey, out var value) == true
+        if (cache is null) return [];
+        if (silo.Equals(_silo.SiloAddress)) return Devices;
+        return cache.GetSiloMetadata(silo)?.Metadata.TryGetValue(DeviceAnnouncement.MetadataKey, out var value) == true
             ? DeviceAnnouncement.Decode(value) : [];
     }
 
