@@ -22,7 +22,8 @@ public sealed class EmulatedGatewayTests : IAsyncLifetime
     private HttpClient _http = null!;
 
     public async Task InitializeAsync() =>
-        (_app, _http) = await GatewayServer.StartAsync("--emulate-devices", "2", "--Gearbox:Devices:EmulatedProfile", "v100-bert",
+        // No warm-up: the declared pipelines' workers would take emulated devices, and the test needs to know which worker has which.
+        (_app, _http) = await GatewayServer.StartAsync("--emulate-devices", "2", "--Gearbox:Devices:EmulatedProfile", "v100-bert", "--Gearbox:Gateway:WarmUp", "false",
             "--Gearbox:Devices:Slowdown", Slowdown.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public async Task DisposeAsync() => await GatewayServer.StopAsync(_app, _http);
