@@ -65,6 +65,7 @@ public static class GatewayApp
         app.MapPipelineEndpoints();
         app.MapPlanEndpoints();
         app.MapControlEndpoints();
+        app.MapClusterEndpoints();
         app.MapLiveView();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapPrometheusScrapingEndpoint("/metrics");

@@ -1,4 +1,5 @@
 using System.Net;
+using Gearbox.Devices;
 using Gearbox.Hosting;
 using Gearbox.Serving;
 using Gearbox.Storage;
@@ -20,7 +21,9 @@ public static class GearboxSilo
         var options = configuration.GetSection(GearboxSiloOptions.Section).Get<GearboxSiloOptions>() ?? new GearboxSiloOptions();
         var paths = options.DataDirectory is { Length: > 0 } dir ? new GearboxPaths(dir) : GearboxPaths.Default();
         var catalog = PipelineCatalog.Load(options.PipelinesFile);
-        silo.Services.AddGearboxServing(paths, catalog, GearboxSettings.ControlOptions(configuration));
+        var devices = DeviceOptions.From(configuration);
+        silo.Services.AddGearboxServing(paths, catalog, GearboxSettings.ControlOptions(configuration), devices);
+        silo.AnnounceDevices(devices);
 
         var cluster = options.Cluster;
         if (string.IsNullOrWhiteSpace(cluster.Redis))

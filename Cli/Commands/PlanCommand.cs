@@ -7,8 +7,9 @@ namespace Gearbox.Cli.Commands;
 
 /// <summary>
 /// <c>plan PIPELINE --slo-ms X --min-accuracy A --devices D [--cost-per-device C] [--max-load N] [--bands N]
-/// [--band-factor F] [--json] [--svg PATH] [--no-sim] [--engine-only | --charge-client]</c>: computes a gear plan from the profiles, prints it
-/// as a table (or one JSON object), and writes an SVG chart of cost and accuracy per load band.
+/// [--band-factor F] [--json] [--svg PATH] [--no-sim] [--engine-only | --charge-client] [--emulated-profile NAME [--slowdown F]]</c>:
+/// computes a gear plan from the profiles (or for emulated devices, docs/devices.md), prints it as a table (or one JSON object),
+/// and writes an SVG chart of cost and accuracy per load band.
 /// </summary>
 public static class PlanCommand
 {
@@ -24,7 +25,9 @@ public static class PlanCommand
     {
         var pipeline = PlanInputs.Pipeline(args);
         var request = PlanInputs.Request(args, pipeline);
-        var model = PlanInputs.Model(pipeline, paths);
+        var (emulated, slowdown) = PlanInputs.Emulation(args);
+        var model = PlanInputs.Model(pipeline, paths, emulated, slowdown);
+        if (emulated is not null) errors.WriteLine($"Planning for EMULATED devices: {emulated.DeviceLabel}" + (slowdown != 1 ? $" ×{slowdown} slower" : "") + " (docs/devices.md).");
         if (args.Flag("engine-only")) model = model.WithoutServingCost(); // for comparison: what the engines alone would promise
         else if (args.Flag("charge-client"))
         {
@@ -33,6 +36,8 @@ public static class PlanCommand
             model = model.WithServingCost(serving.WithClientCharged());
         }
         var plan = new GearPlanner(model, new PlannerOptions(CheckWithSimulator: !args.Flag("no-sim"))).Plan(request);
+        if (emulated is not null)
+            plan = plan with { Notes = [.. plan.Notes, $"Devices are EMULATED ({emulated.DeviceLabel}, slow-down ×{slowdown}): latency tables from the emulated profile, accuracies the models' own (docs/devices.md)."] };
 
         var svgPath = args.String("svg") ?? Path.Combine(paths.DataDirectory, "plans",
             $"{pipeline}-slo{request.SloMs:0.##}-acc{request.MinAccuracy:0.###}-dev{request.Devices}.svg");

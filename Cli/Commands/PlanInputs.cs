@@ -1,4 +1,5 @@
 using Gearbox.Contracts.Planning;
+using Gearbox.Devices;
 using Gearbox.Planning;
 using Gearbox.Profiling;
 using Gearbox.Serving;
@@ -8,11 +9,28 @@ namespace Gearbox.Cli.Commands;
 /// <summary>What `plan` and `bench-plan` share: the pipeline's planning model from its profiles, and the plan request from options.</summary>
 public static class PlanInputs
 {
-    public static PipelineModel Model(string pipeline, GearboxPaths paths)
+    /// <param name="emulated">Plan for emulated devices: this profile's latency (× <paramref name="slowdown"/>), no serving-path CPU charge, as a silo with Gearbox:Devices:Emulate does.</param>
+    public static PipelineModel Model(string pipeline, GearboxPaths paths, EmulatedDeviceProfile? emulated = null, double slowdown = 1)
     {
         var catalog = PipelineCatalog.Load();
         var files = new ProfileFile(paths.ProfilesDirectory);
-        return PipelineModel.From(catalog.Get(pipeline), files.Load, new ServingCostFile(paths.ProfilesDirectory).TryLoad());
+        return emulated is null
+            ? PipelineModel.From(catalog.Get(pipeline), files.Load, new ServingCostFile(paths.ProfilesDirectory).TryLoad())
+            : PipelineModel.From(catalog.Get(pipeline), m => emulated.Apply(files.Load(m), slowdown));
+    }
+
+    /// <summary>--emulated-profile NAME|PATH [--slowdown F]: the emulated device to plan for, or null.</summary>
+    public static (EmulatedDeviceProfile? Profile, double Slowdown) Emulation(CliArgs args)
+    {
+        if (args.String("emulated-profile") is not { } name) return (null, 1);
+        try
+        {
+            return (EmulatedDeviceProfile.Load(name), args.Double("slowdown", 1, min: 1e-9));
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     public static string Pipeline(CliArgs args) =>

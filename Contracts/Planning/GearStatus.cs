@@ -29,7 +29,8 @@ public sealed record GearBand(
 /// <summary>
 /// What GET /v1/pipelines/{name}/gear shows: the mode, the gear in force and its band, the monitor's
 /// estimate, the applied gear in full, the control policy ("gears" or a baseline), and the devices the
-/// configuration in force holds and has held (device-seconds since the planner's activation).
+/// configuration in force holds and has held (device-seconds since the planner's activation), and what a device
+/// is (<c>DeviceKind</c>: "cpu" cores, or "emulated:PROFILE" when the silos emulate an accelerator, docs/devices.md).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("gearbox.gear-status")]
 public sealed record GearStatus(
@@ -43,4 +44,5 @@ public sealed record GearStatus(
     [property: Id(7)] int Gears,
     [property: Id(8)] string Policy = "gears",
     [property: Id(9)] int Devices = 0,
-    [property: Id(10)] double DeviceSeconds = 0);
+    [property: Id(10)] double DeviceSeconds = 0,
+    [property: Id(11)] string DeviceKind = "cpu");

@@ -1,6 +1,7 @@
 using Gearbox.Contracts.Monitoring;
 using Gearbox.Contracts.Planning;
 using Gearbox.Contracts.Serving;
+using Gearbox.Devices;
 using Gearbox.Planning;
 using Gearbox.Planning.Baselines;
 using Gearbox.Planning.Control;
@@ -28,7 +29,7 @@ public sealed class PlannerState
 public sealed class GearPlannerGrain(
     [PersistentState("planner", GearboxStorageRegistration.GrainStorageName)] IPersistentState<PlannerState> state,
     PipelineCatalog catalog, ModelRuntime runtime, IDocumentStore store, GearControlOptions control, TimeProvider clock,
-    ILogger<GearPlannerGrain> logger) : Grain, IGearPlannerGrain
+    LocalDevices devices, ILogger<GearPlannerGrain> logger) : Grain, IGearPlannerGrain
 {
     /// <summary>After a gear failed to apply, the controller waits this long before trying again.</summary>
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
@@ -42,6 +43,7 @@ public sealed class GearPlannerGrain(
     private DateTimeOffset _retryAt;
     private DateTimeOffset? _lastTick;
     private double _deviceSeconds;
+    private int _budget; // the device budget last seen (live silos' devices, or Gearbox:Control:Devices)
 
     private string Pipeline => this.GetPrimaryKeyString();
     private IMonitorGrain Monitor => GrainFactory.GetGrain<IMonitorGrain>(Pipeline);
@@ -49,6 +51,7 @@ public sealed class GearPlannerGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _controller = new GearController(control, clock);
+        _budget = devices.Budget(control);
         if (state.State.Plan is { } plan) _table = new GearTable(plan);
         // A planner that was switching before its activation was lost (silo restart, failover) resumes by itself.
         if (state.State.Mode == GearMode.Auto && control.Policy == ControlPolicy.Reactive)
@@ -83,6 +86,8 @@ public sealed class GearPlannerGrain(
         {
             throw new ArgumentException(e.Message); // a well-known type, so the reason crosses the wire intact
         }
+        if (devices.Options.IsEmulated)
+            plan = plan with { Notes = [.. plan.Notes, $"Devices are EMULATED ({devices.Label}): latency tables from the emulated profile, accuracies the models' own; the serving path's host CPU is not charged (docs/devices.md)."] };
         var previous = state.State.Plan;
         try
         {
@@ -98,6 +103,7 @@ public sealed class GearPlannerGrain(
         }
         _table = new GearTable(plan);
         _model = model;
+        if (devices.Options.IsEmulated) logger.LogInformation("{Pipeline}: planned with EMULATED devices ({Devices})", Pipeline, devices.Label);
         logger.LogInformation("Plan v{Version} for {Pipeline}: {Gears} gears up to {Ceiling:0.#} req/s, made in {Ms:0.#} ms",
             plan.Version, Pipeline, plan.Gears.Length, plan.Ceiling, plan.PlanningMs);
         return plan;
@@ -130,7 +136,7 @@ public sealed class GearPlannerGrain(
         }
         if (state.State.Plan is null)
         {
-            await Replan(DefaultPlan.For(catalog.Get(Pipeline), control)); // Replan logs it; the gateway's start-up log names its SLO and floor
+            await Replan(DefaultPlan.For(catalog.Get(Pipeline), control, _budget = devices.Budget(control))); // Replan logs it; the gateway's start-up log names its SLO and floor
         }
         if (state.State.Mode != GearMode.Pinned) await SetMode(GearMode.Auto);
         StartLoop();
@@ -152,7 +158,7 @@ public sealed class GearPlannerGrain(
         var applied = InForce();
         return new GearStatus(Pipeline, state.State.Mode, _table?.Plan.Version, applied?.GearIndex,
             applied is null ? null : new GearBand(applied.Gear.MinLoad, applied.Gear.MaxLoad), estimate, state.State.Applied, _table?.Count ?? 0,
-            control.Policy.ToString().ToLowerInvariant(), DevicesHeld(), _deviceSeconds);
+            control.Policy.ToString().ToLowerInvariant(), DevicesHeld(), _deviceSeconds, devices.Label);
     }
 
     public Task<GearShift[]> GetHistory() => Task.FromResult(state.State.History.ToArray());
@@ -163,6 +169,7 @@ public sealed class GearPlannerGrain(
         var now = clock.GetUtcNow();
         if (_lastTick is { } last) _deviceSeconds += DevicesHeld() * (now - last).TotalSeconds;
         _lastTick = now;
+        if (await ReplanOnBudgetChange()) return;
         if (state.State.Mode != GearMode.Auto) return;
         var estimate = _estimate = await Monitor.GetEstimate();
         GearboxMetrics.ControlGauges.Set(Pipeline, estimate.Demand, InForce()?.GearIndex ?? -1);
@@ -189,6 +196,36 @@ public sealed class GearPlannerGrain(
             _retryAt = clock.GetUtcNow() + RetryAfterFailure;
             logger.LogWarning(e, "Gear {Gear} of {Pipeline} could not be applied; the controller tries again in {Seconds} s", index, Pipeline, RetryAfterFailure.TotalSeconds);
         }
+    }
+
+    /// <summary>
+    /// A silo joined or left (the live silos' device budget moved): the plan made for the old budget is made
+    /// again for the new one, and the gear for the current load (auto) or the pinned gear index is applied from it.
+    /// </summary>
+    private async Task<bool> ReplanOnBudgetChange()
+    {
+        if (clock.GetUtcNow() < _retryAt) return false;
+        var budget = devices.Budget(control);
+        var previous = _budget;
+        _budget = budget;
+        if (control.Policy == ControlPolicy.Reactive || state.State.Plan is not { } plan || !DeviceBudget.Replan(plan.Request.Devices, previous, budget)) return false;
+        logger.LogInformation("{Pipeline}: the device budget moved from {Previous} to {Budget} ({Kind}); planning again", Pipeline, previous, budget, devices.Label);
+        try
+        {
+            var pinned = state.State.Mode == GearMode.Pinned ? InForce()?.GearIndex : null;
+            await Replan(plan.Request with { Devices = budget });
+            var estimate = _estimate ?? await Monitor.GetEstimate();
+            var table = Table();
+            var index = pinned is { } p ? Math.Min(p, table.Count - 1) : table.IndexFor(estimate.Demand);
+            await Apply(table[index], table.Plan.Version, index, estimate.Demand, $"re-planned for {budget} devices (was {previous}): a silo joined or left");
+        }
+        catch (Exception e)
+        {
+            _budget = previous; // try again next window
+            _retryAt = clock.GetUtcNow() + RetryAfterFailure;
+            logger.LogWarning(e, "{Pipeline}: re-planning for {Budget} devices failed; trying again", Pipeline, budget);
+        }
+        return true;
     }
 
     private void StartLoop()
@@ -261,7 +298,8 @@ public sealed class GearPlannerGrain(
 
     private PipelineModel BuildModel()
     {
-        var serving = runtime.ServingCost();
+        // Emulated accelerators: device time is the profile's; the serving path's host CPU is not charged against them (docs/devices.md).
+        var serving = devices.Options.IsEmulated ? null : runtime.ServingCost();
         if (control.ChargeClient && serving is not null) serving = serving.WithClientCharged();
         return PipelineModel.From(catalog.Get(Pipeline), m => runtime.Profile(m)
             ?? throw new PlanningImpossibleException($"Model '{m}' has no profile yet; run './gearbox profile'."), serving);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Gearbox.Contracts.Profiles;
+using Gearbox.Devices;
 using Gearbox.Inference;
 using Gearbox.Models;
 using Gearbox.Profiling;
@@ -7,7 +8,7 @@ using Gearbox.Profiling;
 namespace Gearbox.Serving;
 
 /// <summary>Per-silo access to trained models and their profiles (one instance, shared by the worker grains).</summary>
-public sealed class ModelRuntime(GearboxPaths paths)
+public sealed class ModelRuntime(GearboxPaths paths, EmulatedDevices devices)
 {
     private readonly ModelStore _models = new(paths.ModelsDirectory);
     private readonly ProfileFile _profiles = new(paths.ProfilesDirectory);
@@ -34,10 +35,16 @@ public sealed class ModelRuntime(GearboxPaths paths)
         }
     }
 
-    /// <summary>The model's profile, or null when it has not been profiled (./gearbox profile).</summary>
+    /// <summary>This silo's emulated accelerators (none unless Gearbox:Devices:Emulate is set).</summary>
+    public EmulatedDevices Devices { get; } = devices;
+
+    /// <summary>
+    /// The model's profile, or null when it has not been profiled (./gearbox profile). With emulated devices,
+    /// the emulated device's latency in place of the measured one (confidences stay the model's own).
+    /// </summary>
     public ModelProfile? Profile(string model) => _profileCache.GetOrAdd(model, m =>
     {
-        try { return _profiles.Has(m) ? _profiles.Load(m) : null; }
+        try { return _profiles.Has(m) ? (Devices.IsOn ? Devices.Emulate(_profiles.Load(m)) : _profiles.Load(m)) : null; }
         catch (InvalidDataException) { return null; }
     });
 

@@ -1,6 +1,7 @@
 using Gearbox.Batching;
 using Gearbox.Contracts.Monitoring;
 using Gearbox.Contracts.Serving;
+using Gearbox.Devices;
 using Gearbox.Monitoring;
 using Gearbox.Planning.Control;
 using Gearbox.Inference;
@@ -18,6 +19,7 @@ namespace Gearbox.Serving;
 /// or its silo left) asks its stage for its settings before it serves its first item.
 /// </summary>
 [Reentrant]
+[DevicePlacement] // on a silo with devices, a model's replicas spread over silos (docs/devices.md)
 [CollectionAgeLimit(AlwaysActive = true)]
 public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, GearControlOptions control, ILogger<WorkerGrain> logger) : Grain, IWorkerGrain
 {
@@ -33,6 +35,7 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
     private int _largestBatch;
     private double _queueDelayMs, _busyMs;
     private Task? _recovery;
+    private int? _emulatedDevice; // with emulated devices: the one this worker's batches run on
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -76,8 +79,10 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
         }
         _policy = new BatchPolicy(_latency.EstimateMs, settings.MaxBatch);
         _settings = settings;
+        if (runtime.Devices.IsOn) _emulatedDevice = runtime.Devices.Assign(this.GetPrimaryKeyString());
         logger.LogDebug("Worker {Worker} runs {Model} on {Device}, max batch {MaxBatch}, {Threads} thread(s)",
-            this.GetPrimaryKeyString(), settings.Model, _engine!.Device, settings.MaxBatch, settings.Threads);
+            this.GetPrimaryKeyString(), settings.Model, _emulatedDevice is { } d ? $"emulated device {d} ({runtime.Devices.Profile!.DeviceLabel}; real compute on {_engine!.Device})" : _engine!.Device,
+            settings.MaxBatch, settings.Threads);
     }
 
     public async Task<ItemResult[]> Infer(float[][] inputs, double deadlineUnixMs)
@@ -123,6 +128,7 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
         if (_engine is not null && _settings is not null) GearboxMetrics.Workers.Add(-1, new KeyValuePair<string, object?>("model", _settings.Model));
         _engine?.Dispose();
         _engine = null;
+        if (_emulatedDevice is not null) runtime.Devices.Release(this.GetPrimaryKeyString());
         return Task.CompletedTask;
     }
 
@@ -192,7 +198,7 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
         for (var i = 0; i < batch.Count; i++) batch[i].Input.CopyTo(inputs, i * engine.Spec.InputSize);
         try
         {
-            var output = await engine.InferAsync(inputs, batch.Count);
+            var output = await InferAsync(engine, inputs, batch.Count);
             _latency.Observe(batch.Count, output.ComputeMs);
             for (var i = 0; i < batch.Count; i++)
             {
@@ -216,6 +222,16 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
             logger.LogError(e, "Batch of {Count} failed on worker {Worker}", batch.Count, this.GetPrimaryKeyString());
             foreach (var item in batch) item.Done.TrySetException(e);
         }
+    }
+
+    /// <summary>The engine's forward pass; on an emulated device, also held until the device's profiled latency (its time is the batch's).</summary>
+    private async Task<InferenceOutput> InferAsync(InferenceEngine engine, float[] inputs, int count)
+    {
+        if (_emulatedDevice is not { } device) return await engine.InferAsync(inputs, count);
+        var profiled = runtime.Profile(engine.Spec.Name)?.LatencyMs(count)
+            ?? throw new InvalidOperationException($"Model '{engine.Spec.Name}' has no profile to emulate its device latency from; run './gearbox profile'.");
+        var (output, completion) = await runtime.Devices.RunAsync(device, profiled, () => engine.InferAsync(inputs, count));
+        return output with { ComputeMs = completion.DeviceMs };
     }
 
     private sealed class Pending(float[] input, double enqueuedAt)

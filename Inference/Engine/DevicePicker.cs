@@ -5,6 +5,9 @@ namespace Gearbox.Inference;
 /// <summary>Chooses the torch device: the one asked for if it exists, else cuda:0 when CUDA is present, else cpu.</summary>
 public static class DevicePicker
 {
+    /// <summary>CUDA devices TorchSharp sees (0 on a CPU-only build or machine).</summary>
+    public static int CudaDevices() => torch.cuda.is_available() ? torch.cuda.device_count() : 0;
+
     public static string Pick(string? requested = null)
     {
         if (string.IsNullOrWhiteSpace(requested) || requested == "auto")

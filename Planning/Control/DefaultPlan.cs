@@ -10,8 +10,9 @@ namespace Gearbox.Planning.Control;
 /// </summary>
 public static class DefaultPlan
 {
-    public static PlanRequest For(PipelineDefinition pipeline, GearControlOptions control) =>
-        new(pipeline.Name, pipeline.DefaultSloMs, pipeline.MinAccuracy, Devices(control));
+    /// <param name="devices">The device budget when known (the live silos' devices); else <see cref="Devices"/>.</param>
+    public static PlanRequest For(PipelineDefinition pipeline, GearControlOptions control, int? devices = null) =>
+        new(pipeline.Name, pipeline.DefaultSloMs, pipeline.MinAccuracy, devices ?? Devices(control));
 
     /// <summary>Gearbox:Control:Devices, or this machine's cores.</summary>
     public static int Devices(GearControlOptions control) => control.Devices > 0 ? control.Devices : Environment.ProcessorCount;

@@ -16,6 +16,7 @@ public static class GearboxMetrics
     public static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>("gearbox.batch.size", "{item}", "Batch sizes a worker ran, by model.");
     public static readonly Histogram<double> QueueDelay = Meter.CreateHistogram<double>("gearbox.queue.delay", "ms", "Time an item waited in a worker's queue, by model.");
     public static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>("gearbox.batch.duration", "ms", "Forward-pass time per batch, by model.");
+    public static readonly Counter<long> EmulatedLateBatches = Meter.CreateCounter<long>("gearbox.emulated.late_batches", "{batch}", "Batches on an emulated device whose real CPU compute took longer than the emulated latency (see docs/devices.md), by emulated profile.");
 
     /// <summary>Configured worker activations on this silo, by model: summed per silo, the replicas each silo hosts (Grafana's "replicas per silo").</summary>
     public static readonly UpDownCounter<long> Workers = Meter.CreateUpDownCounter<long>("gearbox.workers", "{worker}", "Worker activations with a loaded model on this silo, by model.");

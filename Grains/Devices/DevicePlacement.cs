@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Placement;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
+
+namespace Gearbox.Devices;
+
+/// <summary>Places worker grains by the silos' announced devices (<see cref="PlacementChoice"/>).</summary>
+[GenerateSerializer, Immutable, Alias("gearbox.device-placement")]
+public sealed class DevicePlacement : PlacementStrategy
+{
+    public static readonly DevicePlacement Instance = new();
+}
+
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+public sealed class DevicePlacementAttribute() : PlacementAttribute(DevicePlacement.Instance);
+
+/// <summary>Chooses among the silos compatible with the grain (those that have its type) by their announced devices.</summary>
+public sealed class DevicePlacementDirector(LocalDevices local) : IPlacementDirector
+{
+    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        var silos = context.GetCompatibleSilos(target)
+            .Select(s => (s, s.ToString(), (IReadOnlyList<Contracts.Cluster.DeviceInfo>)local.Announced(s))).ToArray();
+        return Task.FromResult(PlacementChoice.Choose(silos, local.ServingKind, target.GrainIdentity.Key.ToString()!));
+    }
+}
+
+public static class DevicePlacementRegistration
+{
+    /// <summary>Registers the director of <see cref="DevicePlacementAttribute"/> (every silo that hosts workers needs it).</summary>
+    public static IServiceCollection AddDevicePlacement(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(Registered))) return services;
+        services.AddPlacementDirector<DevicePlacement, DevicePlacementDirector>();
+        return services.AddSingleton<Registered>();
+    }
+
+    private sealed class Registered;
+}
