@@ -99,6 +99,9 @@ public sealed record GearState(string? Mode, int? GearIndex, int? PlanVersion, d
     /// <summary>Devices held × time since the pipeline's planner started ("deviceSeconds", cumulative; null from a gateway that does not say).</summary>
     public double? DeviceSeconds { get; init; }
 
+    /// <summary>What a device is ("deviceKind": "cpu", or "emulated:PROFILE ×N slower"; null from a gateway that does not say).</summary>
+    public string? DeviceKind { get; init; }
+
     public static GearState Parse(ReadOnlySpan<byte> json)
     {
         using var document = JsonDocument.Parse(json.ToArray());
@@ -117,6 +120,7 @@ public sealed record GearState(string? Mode, int? GearIndex, int? PlanVersion, d
             Policy = ServedPlan.Text(root, "policy"),
             Devices = ServedPlan.Number(root, "devices"),
             DeviceSeconds = ServedPlan.Number(root, "deviceSeconds"),
+            DeviceKind = ServedPlan.Text(root, "deviceKind"),
         };
     }
 }

@@ -35,6 +35,11 @@ public sealed record SystemResult(
     /// <summary>The requests sent during the trace's bursts; null for a trace without bursts.</summary>
     public BurstFigures? Bursts { get; init; }
 
+    /// <summary>The server's device kind ("cpu", "emulated:…"); null when it does not say.</summary>
+    public string? DeviceKind { get; init; }
+
+    public bool Emulated => DeviceKind?.StartsWith("emulated", StringComparison.Ordinal) == true;
+
     public static SystemResult NotRun(string name, SystemStatus status, string problem) =>
         new(name, status, problem, null, null, null, null, [], [], []);
 }
@@ -86,6 +91,7 @@ public static class CompareTable
             }
             text.AppendLine($"{s.Name,-10}{w.Sent,8}{w.Ok,8}{P(w.Attainment),9}{F(w.OkLatency.P50),9}{F(w.OkLatency.P99),9}{F(w.OkLatency.Max),9}" +
                             $"{w.Drops,7}{w.Errors,8}{P(w.Accuracy.Accuracy),10}{F(s.DeviceSeconds, 1),10}{(s.Switches?.ToString(Invariant) ?? "n/a"),10}{w.NoAnswer,10}");
+            if (s.Emulated) text.AppendLine($"{"",10}  devices: {s.DeviceKind} — EMULATED (docs/devices.md)");
             if (s.Bursts is { } bursts)
                 text.AppendLine($"{"",10}  during bursts: {bursts.Sent} sent, attainment {P(bursts.Attainment)}, p99 {F(bursts.P99Ms)} ms");
             if (s.Status == SystemStatus.Interrupted) text.AppendLine($"{"",10}  (interrupted: only part of the trace was sent)");
@@ -133,7 +139,7 @@ public sealed record VsGearsJson(double? DeviceSecondsRatio, double? P99Ratio, d
 public sealed record SystemJson(
     string Name, string Status, string? Problem, string? ServerMode,
     int? Sent, int? Ok, double? SloAttainment, double? P50Ms, double? P99Ms, double? MaxMs, int? Drops, int? Errors,
-    double? Accuracy, double? DeviceSeconds, int? Switches, int? NoAnswer, int? BurstSent, double? BurstAttainment, double? BurstP99Ms,
+    double? Accuracy, double? DeviceSeconds, string? DeviceKind, int? Switches, int? NoAnswer, int? BurstSent, double? BurstAttainment, double? BurstP99Ms,
     VsGearsJson? VsGears)
 {
     public static SystemJson From(SystemResult s, VsGears? vs)
@@ -142,7 +148,7 @@ public sealed record SystemJson(
         return new SystemJson(
             s.Name, s.Status.ToString().ToLowerInvariant(), s.Problem, s.ServerMode,
             w?.Sent, w?.Ok, Num(w?.Attainment), Num(w?.OkLatency.P50), Num(w?.OkLatency.P99), Num(w?.OkLatency.Max), w?.Drops, w?.Errors,
-            Num(w?.Accuracy.Accuracy), Num(s.DeviceSeconds), s.Switches, w?.NoAnswer,
+            Num(w?.Accuracy.Accuracy), Num(s.DeviceSeconds), s.DeviceKind, s.Switches, w?.NoAnswer,
             s.Bursts?.Sent, Num(s.Bursts?.Attainment), Num(s.Bursts?.P99Ms),
             vs is null ? null : new VsGearsJson(Num(vs.DeviceSecondsRatio), Num(vs.P99Ratio), Num(vs.AttainmentDifference), Num(vs.AccuracyDifference), Num(vs.BurstP99Ratio)));
     }

@@ -227,6 +227,7 @@ public static class TraceRuns
             deviceSeconds, switches, p99, sent, samples)
         {
             Bursts = BurstFigures.From(result.Outcomes, schedule.Phase, trace.Bursts, sloMs),
+            DeviceKind = before?.DeviceKind,
         };
     }
 
