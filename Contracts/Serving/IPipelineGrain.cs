@@ -27,6 +27,7 @@ public interface IPipelineGrain : IGrainWithStringKey
 {
     [Alias("Infer")] Task<PipelineItem[]> Infer([Immutable] float[][] inputs, double deadlineUnixMs, CancellationToken cancellation = default);
 
+    /// <summary>Configures a stage; returns once every router runs requests it starts from then on with the new configuration.</summary>
     [Alias("Configure")] Task Configure(string stage, StageConfiguration configuration);
 
     [Alias("GetSnapshot")] Task<PipelineSnapshot> GetSnapshot();

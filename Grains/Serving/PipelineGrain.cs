@@ -73,6 +73,8 @@ public sealed class PipelineGrain(PipelineCatalog catalog, InitialConfigurations
         await Stage(stage).Configure(definition, configuration);
         _configurations[stage] = configuration;
         _route = PipelineRoutes.Build(_definition, _configurations, _route.Version + 1);
+        // Routers check the version once a window: after one more window, every request they start runs on this route.
+        await Task.Delay(TimeSpan.FromMilliseconds(control.WindowMs));
     }
 
     public async Task<PipelineSnapshot> GetSnapshot()

@@ -10,8 +10,10 @@ namespace Gearbox.Serving;
 /// <summary>
 /// A pipeline's request path on the caller's silo (stateless worker, key: the pipeline's name). Runs
 /// requests on its copy of the pipeline's route, straight on the workers. Once per monitoring window at
-/// most, a request starts a check of the route's version (without waiting for it), so a gear switch is
-/// picked up within about a window; a stage or worker found without its configuration makes it ask the
+/// most, a request checks the route's version with the pipeline (one small call; requests arriving
+/// meanwhile wait for it too), so every request that arrives a window after a configuration change runs
+/// on the new route — the pipeline's <see cref="IPipelineGrain.Configure"/> returns only a window after
+/// the change for that reason. A stage or worker found without its configuration makes it ask the
 /// pipeline to repair and try once more on the route that comes back. Counts like an entrance and
 /// pushes its counts to the monitor and the pipeline every window, and once more when it is collected.
 /// </summary>
@@ -69,7 +71,7 @@ public sealed class PipelineRouterGrain(IGrainFactory grains, GearControlOptions
         return items;
     }
 
-    /// <summary>The route to run on now; only the very first request waits for it to be fetched.</summary>
+    /// <summary>The route to run on now: checked with the pipeline when the last check is a window old.</summary>
     private async ValueTask<PipelineRoute> CurrentRoute()
     {
         var now = UnixClock.NowMs;
@@ -78,8 +80,7 @@ public sealed class PipelineRouterGrain(IGrainFactory grains, GearControlOptions
             _cache.Checking(now);
             if (_refresh is null || _refresh.IsCompleted) _refresh = Refresh();
         }
-        if (_cache.Current is { } route) return route;
-        await _refresh!;
+        if (_refresh is { IsCompleted: false } pending) await pending;
         return _cache.Current ?? throw new InvalidOperationException("The pipeline gave no route.");
     }
 

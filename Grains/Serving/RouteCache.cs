@@ -4,7 +4,7 @@ namespace Gearbox.Serving;
 
 /// <summary>
 /// A router's copy of its pipeline's route. It asks the pipeline for the route's version at most once
-/// every <c>checkEveryMs</c> (a gear switch is picked up within about that long) and takes a route only
+/// every <c>checkEveryMs</c> (a gear switch is picked up by the first request after that long) and takes a route only
 /// when it is newer than the one it holds, so answers arriving out of order cannot roll it back.
 /// A clock is passed in, so the rule is testable without timers.
 /// </summary>
