@@ -32,7 +32,17 @@ public static class InferEndpoint
                 return Answer(http, name, "dropped", arrival, ProtocolErrors.DeadlineExceeded(
                     $"The request was sent {deadline.Value.SpentBeforeArrivalMs:F0} ms before it arrived; its SLO of {deadline.Value.SloMs} ms had already passed."));
 
-            var results = await pipelines.Get(name).Infer(request.Items, deadline.Value.DeadlineUnixMs, http.RequestAborted);
+            PipelineItem[] results;
+            try
+            {
+                results = await pipelines.Get(name).Infer(request.Items, deadline.Value.DeadlineUnixMs, http.RequestAborted);
+            }
+            catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+            {
+                // The client went away: its items were not run (or no longer are); there is no one to answer.
+                Record(name, "cancelled", UnixClock.NowMs - arrival);
+                return Results.Empty;
+            }
             var dropped = results.Count(r => r.Status != ItemStatus.Ok);
             if (dropped > 0)
                 return Answer(http, name, "dropped", arrival, ProtocolErrors.DeadlineExceeded(
