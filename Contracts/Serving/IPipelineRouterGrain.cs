@@ -12,4 +12,7 @@ public interface IPipelineRouterGrain : IGrainWithStringKey
     /// <param name="deadlineUnixMs">When the answer is due, Unix ms.</param>
     /// <param name="cancellation">Cancelled when the caller gave up: items not yet run are not run.</param>
     [Alias("Infer")] Task<PipelineItem[]> Infer([Immutable] float[][] inputs, double deadlineUnixMs, CancellationToken cancellation = default);
+
+    /// <summary>The version of the route this router runs requests on now (checked with the pipeline as a request would be); for diagnostics and tests.</summary>
+    [Alias("GetRouteVersion")] Task<long> GetRouteVersion();
 }

@@ -71,6 +71,8 @@ public sealed class PipelineRouterGrain(IGrainFactory grains, GearControlOptions
         return items;
     }
 
+    public async Task<long> GetRouteVersion() => (await CurrentRoute()).Version;
+
     /// <summary>The route to run on now: checked with the pipeline when the last check is a window old.</summary>
     private async ValueTask<PipelineRoute> CurrentRoute()
     {
