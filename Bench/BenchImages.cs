@@ -11,15 +11,18 @@ namespace Gearbox.Bench;
 /// </summary>
 public sealed class BenchImages
 {
-    private BenchImages(int side, float[][] floats, int[][] truths, byte[][] bodies)
+    private BenchImages(int side, byte[][] pixels, float[][] floats, int[][] truths, byte[][] bodies)
     {
         Side = side;
+        Pixels = pixels;
         Floats = floats;
         Truths = truths;
         Bodies = bodies;
     }
 
     public int Side { get; }
+    /// <summary>Each image's UINT8 pixels, row-major (what the binary and gRPC senders send raw).</summary>
+    public byte[][] Pixels { get; }
     public float[][] Floats { get; }
     public int[][] Truths { get; }
     public byte[][] Bodies { get; }
@@ -43,17 +46,18 @@ public sealed class BenchImages
 
     private static BenchImages Build(int side, int count, Func<int, byte[]> pixels, Func<int, int[]> truth, double sloMs)
     {
+        var all = new byte[count][];
         var floats = new float[count][];
         var truths = new int[count][];
         var bodies = new byte[count][];
         for (var i = 0; i < count; i++)
         {
-            var image = pixels(i);
+            var image = all[i] = pixels(i);
             // Divide like the dataset loader, so the engine baseline sees the floats the gateway decodes.
             floats[i] = Array.ConvertAll(image, b => b / 255f);
             truths[i] = truth(i);
             bodies[i] = Encoding.UTF8.GetBytes(InferRequestJson.ForImage(image, side, sloMs));
         }
-        return new BenchImages(side, floats, truths, bodies);
+        return new BenchImages(side, all, floats, truths, bodies);
     }
 }

@@ -68,6 +68,12 @@ public sealed record BenchOptions(
     /// <summary>--gear-wait: seconds to wait for a started server to show a gear in force.</summary>
     public double GearWaitSeconds { get; init; } = 30;
 
+    /// <summary>--protocols: the protocols the rate sweep runs, one after another (default: JSON only).</summary>
+    public BenchProtocol[] Protocols { get; init; } = [BenchProtocol.Json];
+
+    /// <summary>--grpc-target: the gateway's gRPC address (default: --target's host, its port + 1, as the gateway listens by default).</summary>
+    public Uri? GrpcTarget { get; init; }
+
     /// <summary>Seconds a server has to exit after SIGTERM before it is killed.</summary>
     public double StopGraceSeconds { get; init; } = 20;
 
@@ -83,6 +89,10 @@ public sealed record BenchOptions(
           --images N            distinct test images to cycle through (default 2000)
           --seed N              arrival-time seed (default 1)
           --timeout S           give up on a response after S seconds (default 10)
+          --protocols P[,P...]  json, binary (the binary tensor extension) and/or grpc (KServe v2 ModelInfer,
+                                raw UINT8): the sweep runs for each in turn; with --engine-baseline each is
+                                set beside the engine alone in one table (default json)
+          --grpc-target URL     the gateway's gRPC address (default: --target's host, port + 1)
           --engine-baseline     also run the same images through the engine in-process, side by side
           --engine-only         only the engine baseline (no gateway needed)
           --thresholds a,b      cascade thresholds for the engine baseline (default: read from the
@@ -102,7 +112,8 @@ public sealed record BenchOptions(
           --settle S            seconds to wait after pinning a gear (default 2)
           --phases R1xS1,R2xS2  one open-loop run of back-to-back phases, e.g. 200x20,800x20,200x30
                                 (rate x seconds), reported per phase, then the gear switches made meanwhile
-          --json FILE           write the results of --validate-plan, --phases or --trace as JSON
+          --json FILE           write the results of --validate-plan, --phases, --trace or a rate sweep
+                                (per protocol, with the engine baseline) as JSON
 
         Load traces (one open-loop run, Poisson within each second; see docs/bench.md):
           --trace FILE|diurnal|bursty
@@ -139,6 +150,7 @@ public sealed record BenchOptions(
             "engine-only", "thresholds", "engine-samples", "engine-batch", "engine-items", "engine-threads", "device", "help",
             "validate-plan", "gears", "settle", "phases", "json",
             "trace", "trace-seconds", "trace-peak", "compare", "svg", "server", "server-settings", "start-timeout", "gear-wait",
+            "protocols", "grpc-target",
         };
         var unknown = values.Keys.FirstOrDefault(k => !known.Contains(k));
         if (unknown is not null) throw new BenchUsageException($"Unknown option '--{unknown}'.");
@@ -205,7 +217,16 @@ public sealed record BenchOptions(
         foreach (var compareOnly in new[] { "server", "server-settings", "start-timeout", "gear-wait" })
             if (values.ContainsKey(compareOnly) && compare is null) throw new BenchUsageException($"--{compareOnly} goes with --compare.");
         if (values.ContainsKey("server") && string.IsNullOrWhiteSpace(Text("server"))) throw new BenchUsageException("--server needs the gateway's dll.");
-        if (values.ContainsKey("json") && !validate && phases is null && trace is null) throw new BenchUsageException("--json goes with --validate-plan, --phases or --trace.");
+        var protocols = ParseProtocols(values.ContainsKey("protocols") ? Text("protocols") ?? "" : null);
+        if ((validate || phases is not null || trace is not null) && values.ContainsKey("protocols"))
+            throw new BenchUsageException("--protocols goes with a rate sweep (--rate), not --validate-plan, --phases or --trace.");
+        if (values.ContainsKey("engine-only") && values.ContainsKey("protocols")) throw new BenchUsageException("--engine-only sends nothing to the gateway; leave out --protocols.");
+        Uri? grpcTarget = null;
+        if (values.ContainsKey("grpc-target"))
+        {
+            grpcTarget = Uri.TryCreate(Text("grpc-target") ?? "", UriKind.Absolute, out var g) ? g : throw new BenchUsageException($"--grpc-target must be an absolute URL, e.g. http://127.0.0.1:8081, not '{Text("grpc-target")}'.");
+            if (!IsLoopback(grpcTarget)) throw new BenchUsageException($"--grpc-target must be a loopback address, not '{grpcTarget.Host}'.");
+        }
         if (values.ContainsKey("json") && string.IsNullOrWhiteSpace(Text("json"))) throw new BenchUsageException("--json needs a file name.");
         if (values.ContainsKey("svg") && string.IsNullOrWhiteSpace(Text("svg"))) throw new BenchUsageException("--svg needs a file name.");
         int[]? gears = null;
@@ -250,6 +271,8 @@ public sealed record BenchOptions(
             ServerSettings = serverSettings,
             StartTimeoutSeconds = Number("start-timeout", 180, 1, 3600),
             GearWaitSeconds = Number("gear-wait", 30, 0, 600),
+            Protocols = protocols,
+            GrpcTarget = grpcTarget ?? new UriBuilder(target) { Port = target.Port + 1 }.Uri,
         };
     }
 
@@ -270,6 +293,22 @@ public sealed record BenchOptions(
             settings.Add(new(key, item[(at + 1)..].Trim()));
         }
         return [.. settings];
+    }
+
+    /// <summary>"json,binary,grpc" in the order given; null (not given): JSON only.</summary>
+    public static BenchProtocol[] ParseProtocols(string? text)
+    {
+        if (text is null) return [BenchProtocol.Json];
+        var names = text.Split(',', StringSplitOptions.TrimEntries);
+        var protocols = names.Select(n => n switch
+        {
+            "json" => BenchProtocol.Json,
+            "binary" => BenchProtocol.Binary,
+            "grpc" => BenchProtocol.Grpc,
+            _ => throw new BenchUsageException($"--protocols takes json, binary and grpc separated by commas; '{n}' in '{text}' is not one."),
+        }).ToArray();
+        if (protocols.Distinct().Count() != protocols.Length) throw new BenchUsageException($"--protocols: '{text}' names a protocol twice.");
+        return protocols;
     }
 
     private static double[] ParseRates(string? text)

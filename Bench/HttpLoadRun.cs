@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Net.Http.Headers;
 
 namespace Gearbox.Bench;
 
@@ -8,33 +6,26 @@ namespace Gearbox.Bench;
 public sealed record HttpRunResult(RequestOutcome[] Outcomes, double ScheduledSeconds, double WallSeconds);
 
 /// <summary>
-/// Sends open-loop traffic to POST /v2/models/{pipeline}/infer: request k goes out at start + offset k
-/// whether or not earlier ones have been answered (so a slow server meets the full offered load), with
-/// X-Gearbox-Sent-At set to its send time. One HttpClient on one SocketsHttpHandler; bodies are
-/// pre-serialised and shared.
+/// Sends open-loop traffic to a pipeline: request k goes out at start + offset k whether or not earlier
+/// ones have been answered (so a slow server meets the full offered load), with its send time in the
+/// sent-at header. The <see cref="IRequestSender"/> speaks the protocol (JSON by default, binary or gRPC).
 /// </summary>
 public sealed class HttpLoadRun : IDisposable
 {
-    public const string SentAtHeader = "X-Gearbox-Sent-At";
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
-    private readonly HttpClient _client;
-    private readonly Uri _inferUri;
+    public const string SentAtHeader = RequestSenders.SentAtHeader;
+    private readonly IRequestSender _sender;
     private readonly BenchImages _images;
 
     public HttpLoadRun(Uri target, string pipeline, BenchImages images, TimeSpan timeout)
+        : this(RequestSenders.Create(BenchProtocol.Json, target, target, pipeline, images, double.NaN, timeout), images)
     {
+    }
+
+    /// <param name="sender">Sends each request (JSON, binary or gRPC); disposed with this run.</param>
+    public HttpLoadRun(IRequestSender sender, BenchImages images)
+    {
+        _sender = sender;
         _images = images;
-        _inferUri = new Uri(target, $"/v2/models/{Uri.EscapeDataString(pipeline)}/infer");
-        var handler = new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-            UseCookies = false,
-            UseProxy = false,
-            AutomaticDecompression = System.Net.DecompressionMethods.None,
-        };
-        _client = new HttpClient(handler) { Timeout = timeout };
     }
 
     /// <summary>Sends <paramref name="count"/> requests one after another, to open connections and warm the server; not measured.</summary>
@@ -81,28 +72,11 @@ public sealed class HttpLoadRun : IDisposable
         var sent = Stopwatch.GetTimestamp();
         var sentMs = Stopwatch.GetElapsedTime(start, sent).TotalMilliseconds;
         var lag = Math.Max(0, sentMs - scheduledMs);
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, _inferUri) { Content = new ByteArrayContent(_images.Bodies[image]) };
-            request.Content.Headers.ContentType = Json;
-            // Whole milliseconds, rounded down: the server never credits the client with time it did not have.
-            request.Headers.TryAddWithoutValidation(SentAtHeader, Math.Floor(unixStart + sentMs).ToString("F0", CultureInfo.InvariantCulture));
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
-            var body = await response.Content.ReadAsByteArrayAsync();
-            var latency = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
-            var status = (int)response.StatusCode;
-            var labels = status == 200 ? ResponseLabels.Read(body) : null;
-            var error = status == 200 && labels is null ? "200 without a readable label output" : null;
-            return new RequestOutcome(image, status, latency, lag, labels, error);
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
-        {
-            var why = e is TaskCanceledException ? "timeout" : e.GetBaseException().Message;
-            return new RequestOutcome(image, 0, Stopwatch.GetElapsedTime(sent).TotalMilliseconds, lag, null, why);
-        }
+        var result = await _sender.SendAsync(image, unixStart + sentMs);
+        return new RequestOutcome(image, result.Status, Stopwatch.GetElapsedTime(sent).TotalMilliseconds, lag, result.Labels, result.Error);
     }
 
     private static double NowUnixMs() => (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).TotalMilliseconds;
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => _sender.Dispose();
 }

@@ -71,6 +71,23 @@ public static class Report
             Console.WriteLine($"  no run held the SLO: the throughput ratio shows what was served overloaded — add lower rates to the sweep.");
     }
 
+    /// <summary>The protocols side by side, each against the engine alone measured in the same run.</summary>
+    public static void Protocols(IReadOnlyList<ProtocolComparison> protocols, EngineFigures? engine)
+    {
+        Console.WriteLine();
+        Console.WriteLine("PROTOCOLS  (p50 at the lowest rate; peak: highest served rate holding the SLO at " + P(SweepPeak.MinAttainment) + "+ attainment)");
+        Console.WriteLine($"{"protocol",-10}{"p50 ms",9}{"p99 ms",9}{"p50 − engine",14}{"peak /s",10}{"peak / engine",15}");
+        foreach (var c in protocols)
+        {
+            var lowest = c.Runs[0];
+            Console.WriteLine($"{c.Protocol.ToString().ToLowerInvariant(),-10}{F(lowest.OkLatency.P50),9}{F(lowest.OkLatency.P99),9}{F(c.P50OverheadMs),14}" +
+                $"{(c.Peak is null ? "none" : F(c.Peak.ServedRate, 1)),10}{F(c.PeakOverEngine),15}{(c.Saturated ? "" : "   (never saturated: peak is a lower bound)")}");
+        }
+        if (engine is not null)
+            Console.WriteLine($"{"engine",-10}{F(engine.SingleImage.P50),9}{F(engine.SingleImage.P99),9}{"",14}{F(engine.MaxThroughput, 1),10}");
+        Console.WriteLine("  targets (issue 13): p50 overhead ≤ 1.0 ms JSON, ≤ 0.5 ms gRPC; peak / engine ≥ 0.85 fashion over gRPC, ≥ 0.7 fashion-grid");
+    }
+
     private static string F(double value, int decimals = 2) =>
         double.IsNaN(value) ? "n/a" : value.ToString("F" + decimals, Invariant);
 

@@ -40,7 +40,7 @@ public static class GatewayApp
         builder.Services.TryAddSingleton(_ => PipelineCatalog.Load(builder.Configuration["Gearbox:PipelinesFile"]));
         builder.Services.AddSingleton(gateway);
         builder.Services.TryAddSingleton(GearboxSettings.ControlOptions(builder.Configuration));
-        builder.Services.AddSingleton<GrainReferences<IPipelineGrain>>();
+        builder.Services.AddSingleton<GrainReferences<IPipelineRouterGrain>>();
         builder.Services.AddSingleton(new Admission(gateway.MaxInFlight));
         builder.Services.AddSingleton<WarmUpGate>();
         builder.Services.AddHostedService<PipelineWarmUp>();

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Gearbox.Contracts.Serving;
 
 /// <summary>
@@ -23,9 +25,25 @@ public sealed record PipelineSnapshot(
 [Alias("gearbox.IPipelineGrain")]
 public interface IPipelineGrain : IGrainWithStringKey
 {
-    [Alias("Infer")] Task<PipelineItem[]> Infer(float[][] inputs, double deadlineUnixMs);
+    [Alias("Infer")] Task<PipelineItem[]> Infer([Immutable] float[][] inputs, double deadlineUnixMs, CancellationToken cancellation = default);
 
+    /// <summary>Configures a stage; returns once every router runs requests it starts from then on with the new configuration.</summary>
     [Alias("Configure")] Task Configure(string stage, StageConfiguration configuration);
 
     [Alias("GetSnapshot")] Task<PipelineSnapshot> GetSnapshot();
+
+    /// <summary>The stages' current configuration, for routers.</summary>
+    [Alias("GetRoute")] Task<PipelineRoute> GetRoute();
+
+    /// <summary>The current route's version: what a router asks every monitoring window to know whether its copy is stale.</summary>
+    [Alias("GetRouteVersion")] Task<long> GetRouteVersion();
+
+    /// <summary>
+    /// A router found a stage or worker of route <paramref name="version"/> without its configuration (an
+    /// activation was lost): gives every stage its configuration again (when the route is still current) and returns the current route.
+    /// </summary>
+    [Alias("Repair")] Task<PipelineRoute> Repair(long version);
+
+    /// <summary>What a router served since its last report, added to the snapshot counters.</summary>
+    [OneWay, Alias("AddCounts")] Task AddCounts(ServingCounts counts);
 }

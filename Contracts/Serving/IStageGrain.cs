@@ -15,8 +15,6 @@ public interface IStageGrain : IGrainWithStringKey
 {
     [Alias("Configure")] Task Configure(StageDefinition definition, StageConfiguration configuration);
 
-    [Alias("Run")] Task<ItemResult[]> Run(float[][] inputs, double deadlineUnixMs);
-
     [Alias("GetSnapshot")] Task<StageSnapshot> GetSnapshot();
 
     /// <summary>

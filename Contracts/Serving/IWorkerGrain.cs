@@ -35,7 +35,8 @@ public interface IWorkerGrain : IGrainWithStringKey
 
     /// <param name="inputs">Items of side*side floats in [0, 1].</param>
     /// <param name="deadlineUnixMs">When the answer is due, Unix ms.</param>
-    [Alias("Infer")] Task<ItemResult[]> Infer(float[][] inputs, double deadlineUnixMs);
+    /// <param name="cancellation">Cancelled when the caller gave up: items still queued are then dropped, not run.</param>
+    [Alias("Infer")] Task<ItemResult[]> Infer([Immutable] float[][] inputs, double deadlineUnixMs, CancellationToken cancellation = default);
 
     [Alias("GetStats")] Task<WorkerStats> GetStats();
 

@@ -6,14 +6,14 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace Gearbox.Gateway.Endpoints;
 
-/// <summary>POST /v2/models/{name}/infer: parse, admit, set the deadline, run the pipeline grain, answer.</summary>
+/// <summary>POST /v2/models/{name}/infer: parse, admit, set the deadline, run it on the local router, answer.</summary>
 public static class InferEndpoint
 {
     public static void MapInferEndpoint(this IEndpointRouteBuilder app) =>
         app.MapPost("/v2/models/{name}/infer", Infer);
 
     private static async Task<IResult> Infer(
-        string name, HttpContext http, PipelineCatalog catalog, GrainReferences<IPipelineGrain> pipelines, Admission admission, GatewayOptions options)
+        string name, HttpContext http, PipelineCatalog catalog, GrainReferences<IPipelineRouterGrain> pipelines, Admission admission, GatewayOptions options)
     {
         var arrival = UnixClock.NowMs;
         if (!catalog.TryGet(name, out var pipeline))
@@ -32,7 +32,17 @@ public static class InferEndpoint
                 return Answer(http, name, "dropped", arrival, ProtocolErrors.DeadlineExceeded(
                     $"The request was sent {deadline.Value.SpentBeforeArrivalMs:F0} ms before it arrived; its SLO of {deadline.Value.SloMs} ms had already passed."));
 
-            var results = await pipelines.Get(name).Infer(request.Items, deadline.Value.DeadlineUnixMs);
+            PipelineItem[] results;
+            try
+            {
+                results = await pipelines.Get(name).Infer(request.Items, deadline.Value.DeadlineUnixMs, http.RequestAborted);
+            }
+            catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+            {
+                // The client went away: its items were not run (or no longer are); there is no one to answer.
+                Record(name, "cancelled", UnixClock.NowMs - arrival);
+                return Results.Empty;
+            }
             var dropped = results.Count(r => r.Status != ItemStatus.Ok);
             if (dropped > 0)
                 return Answer(http, name, "dropped", arrival, ProtocolErrors.DeadlineExceeded(

@@ -22,7 +22,7 @@ public sealed class LoadWindows(int capacity, double windowMs)
     private DateTimeOffset? _lastEntranceReport;
     private int _next, _count;
     private long _arrivals, _completed, _dropped;
-    private int _inFlight;
+    private readonly Dictionary<string, (int InFlight, DateTimeOffset At)> _inFlight = new(StringComparer.Ordinal);
 
     public void Add(EntranceReport report, DateTimeOffset now)
     {
@@ -32,7 +32,7 @@ public sealed class LoadWindows(int capacity, double windowMs)
         _arrivals += report.Arrivals;
         _completed += report.Completed;
         _dropped += report.Dropped;
-        _inFlight = report.InFlight;
+        _inFlight[report.Source] = (report.InFlight, now);
         _latencies.AddRange(report.LatenciesMs);
     }
 
@@ -67,13 +67,16 @@ public sealed class LoadWindows(int capacity, double windowMs)
         _sources.Clear();
 
         foreach (var stale in _queues.Where(q => at - q.Value.At > WorkerSilence).Select(q => q.Key).ToList()) _queues.Remove(stale);
+        // Requests in flight: the sum of each entrance's latest report (there is one entrance per router activation).
+        foreach (var stale in _inFlight.Where(e => at - e.Value.At > WorkerSilence).Select(e => e.Key).ToList()) _inFlight.Remove(stale);
+        var inFlight = _inFlight.Values.Sum(e => e.InFlight);
         var queuePerModel = _queues.Values.GroupBy(q => q.Model).ToDictionary(g => g.Key, g => g.Sum(q => q.Queue), StringComparer.Ordinal);
         foreach (var model in queuePerModel.Keys) Model(model);
         var perModel = _models.ToDictionary(m => m.Key, m => new ModelWindow(
             m.Value.Arrivals, m.Value.Forwarded, queuePerModel.GetValueOrDefault(m.Key), m.Value.Batches,
             m.Value.Batches == 0 ? 0 : (double)m.Value.BatchItems / m.Value.Batches, m.Value.Dropped, m.Value.BusyMs), StringComparer.Ordinal);
         var latencies = _latencies.Select(l => (double)l).Order().ToArray();
-        var window = new LoadWindow(at, _arrivals, perModel, queuePerModel.Values.Sum(), _inFlight, _dropped,
+        var window = new LoadWindow(at, _arrivals, perModel, queuePerModel.Values.Sum(), inFlight, _dropped,
             Profiler.Percentile(latencies, 0.50), Profiler.Percentile(latencies, 0.99), _completed);
 
         _ring[_next] = window;

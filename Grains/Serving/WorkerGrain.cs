@@ -85,7 +85,7 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
             settings.MaxBatch, settings.Threads);
     }
 
-    public async Task<ItemResult[]> Infer(float[][] inputs, double deadlineUnixMs)
+    public async Task<ItemResult[]> Infer(float[][] inputs, double deadlineUnixMs, CancellationToken cancellation = default)
     {
         if (_engine is null || _policy is null)
             await RecoverSettings();
@@ -99,7 +99,7 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
         var pending = new Task<ItemResult>[inputs.Length];
         for (var i = 0; i < inputs.Length; i++)
         {
-            var item = new Pending(inputs[i], now);
+            var item = new Pending(inputs[i], now, cancellation);
             _queue.Enqueue(item, deadlineUnixMs);
             pending[i] = item.Done.Task;
         }
@@ -180,7 +180,17 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
                     GearboxMetrics.Drops.Add(1, new KeyValuePair<string, object?>("model", model));
                 }
                 if (decision.Batch == 0) continue;
-                await RunBatchAsync(_queue.DequeueFront(decision.Batch), now);
+                // Items whose caller gave up are not run (their call has ended); they count as drops.
+                var batch = new List<Pending>(decision.Batch);
+                foreach (var item in _queue.DequeueFront(decision.Batch))
+                {
+                    if (!item.Cancellation.IsCancellationRequested) { batch.Add(item); continue; }
+                    item.Done.TrySetCanceled(item.Cancellation);
+                    _dropped++;
+                    _counter.Dropped(1);
+                    GearboxMetrics.Drops.Add(1, new KeyValuePair<string, object?>("model", model));
+                }
+                if (batch.Count > 0) await RunBatchAsync(batch, now);
             }
         }
         finally
@@ -234,9 +244,10 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
         return output with { ComputeMs = completion.DeviceMs };
     }
 
-    private sealed class Pending(float[] input, double enqueuedAt)
+    private sealed class Pending(float[] input, double enqueuedAt, CancellationToken cancellation)
     {
         public float[] Input { get; } = input;
+        public CancellationToken Cancellation { get; } = cancellation;
         public double EnqueuedAt { get; } = enqueuedAt;
         public TaskCompletionSource<ItemResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -84,9 +84,23 @@ public class BenchOptionsTests
     [InlineData("--validate-plan", "--engine-baseline")]
     [InlineData("--gears", "1,2", "--rate", "100")]
     [InlineData("--validate-plan", "--gears", "1,two")]
-    [InlineData("--json", "x.json", "--rate", "100")]
+    [InlineData("--protocols", "json,xml")]
+    [InlineData("--protocols", "grpc,grpc")]
+    [InlineData("--protocols", "grpc", "--validate-plan")]
+    [InlineData("--grpc-target", "http://10.0.0.1:8081")]
     [InlineData("--validate-plan", "--json")]
     [InlineData("--phases", "200x20,800y20")]
     public void Conflicting_or_bad_gear_options_are_refused(params string[] args) =>
         Assert.Throws<BenchUsageException>(() => BenchOptions.Parse(args));
+
+    [Fact]
+    public void Protocols_run_in_the_order_given_and_grpc_defaults_to_the_next_port()
+    {
+        var options = BenchOptions.Parse(["--protocols", "grpc,json,binary", "--target", "http://127.0.0.1:9000", "--engine-baseline", "--json", "p.json", "--rate", "100,200"]);
+        Assert.Equal([BenchProtocol.Grpc, BenchProtocol.Json, BenchProtocol.Binary], options.Protocols);
+        Assert.Equal(new Uri("http://127.0.0.1:9001"), options.GrpcTarget);
+        Assert.Equal("p.json", options.JsonPath);
+        Assert.Equal([BenchProtocol.Json], BenchOptions.Parse([]).Protocols);
+        Assert.Equal(new Uri("http://127.0.0.1:7000"), BenchOptions.Parse(["--grpc-target", "http://127.0.0.1:7000"]).GrpcTarget);
+    }
 }

@@ -21,7 +21,7 @@ public class LoadWindowsTests
 
         var (w, sample) = windows.Close(T0.AddMilliseconds(100));
         Assert.Equal(new RateSample(50, 100), sample); // two entrances: 30 + 20 req/s
-        Assert.Equal((5, 4, 1, 5), (w.Arrivals, w.Completed, w.Dropped, w.InFlight));
+        Assert.Equal((5, 4, 1, 9), (w.Arrivals, w.Completed, w.Dropped, w.InFlight)); // in flight: 4 at "a" + 5 at "b"
         Assert.Equal(7, w.Queue);
         Assert.Equal(new ModelWindow(5, 2, 7, 3, 2, 1), w.PerModel["mlp"]);
         Assert.Equal(2, w.PerModel["cnn-small"].Arrivals);

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Gearbox.Contracts.Serving;
 using Gearbox.Tests.Serving;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gearbox.Tests.Http;
 
@@ -26,8 +28,14 @@ public class ControlHttpTests
             Assert.Equal(500, plan.GetProperty("request").GetProperty("sloMs").GetDouble());
             var top = plan.GetProperty("gears").GetArrayLength() - 1;
 
+            var grains = app.Services.GetRequiredService<IGrainFactory>();
+            var versionBefore = await grains.GetGrain<IPipelineGrain>("fashion").GetRouteVersion();
             var pinned = await http.PostAsJsonAsync("/v1/pipelines/fashion/gear", new { index = top });
             Assert.True(pinned.StatusCode == HttpStatusCode.OK, await pinned.Content.ReadAsStringAsync());
+            // The switch reached the pipeline's route, and the router on the gateway's silo runs on it now.
+            var versionAfter = await grains.GetGrain<IPipelineGrain>("fashion").GetRouteVersion();
+            if (top != 0) Assert.True(versionAfter > versionBefore, $"route version {versionBefore} → {versionAfter}: the pinned gear changed nothing");
+            Assert.Equal(versionAfter, await grains.GetGrain<IPipelineRouterGrain>("fashion").GetRouteVersion());
             status = await InferJson.Json(await http.GetAsync("/v1/pipelines/fashion/gear"));
             Assert.Equal(("pinned", top), (status.GetProperty("mode").GetString(), status.GetProperty("gearIndex").GetInt32()));
 

@@ -1,0 +1,18 @@
+namespace Gearbox.Contracts.Serving;
+
+/// <summary>
+/// The request path of a pipeline (key: its name), a stateless worker so every silo runs it locally: it
+/// holds a copy of the pipeline's <see cref="PipelineRoute"/> and sends items straight to the workers,
+/// so requests do not queue on the single pipeline and stage activations.
+/// </summary>
+[Alias("gearbox.IPipelineRouterGrain")]
+public interface IPipelineRouterGrain : IGrainWithStringKey
+{
+    /// <param name="inputs">Items of side*side floats in [0, 1]; not changed by anyone after the call (so not copied).</param>
+    /// <param name="deadlineUnixMs">When the answer is due, Unix ms.</param>
+    /// <param name="cancellation">Cancelled when the caller gave up: items not yet run are not run.</param>
+    [Alias("Infer")] Task<PipelineItem[]> Infer([Immutable] float[][] inputs, double deadlineUnixMs, CancellationToken cancellation = default);
+
+    /// <summary>The version of the route this router runs requests on now (checked with the pipeline as a request would be); for diagnostics and tests.</summary>
+    [Alias("GetRouteVersion")] Task<long> GetRouteVersion();
+}
