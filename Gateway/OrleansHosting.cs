@@ -22,6 +22,8 @@ public static class OrleansHosting
         {
             client.UseRedisClustering(cluster.Redis);
             client.Configure<ClusterOptions>(o => { o.ClusterId = cluster.ClusterId; o.ServiceId = cluster.ServiceId; });
+            // Learn of silos that joined (and forget dead ones) within seconds, not the default minute.
+            client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.AddDashboard();
         });
     }

@@ -13,7 +13,7 @@ public static class InferEndpoint
         app.MapPost("/v2/models/{name}/infer", Infer);
 
     private static async Task<IResult> Infer(
-        string name, HttpContext http, PipelineCatalog catalog, GrainReferences<IPipelineGrain> pipelines, Admission admission, GatewayOptions options)
+        string name, HttpContext http, PipelineCatalog catalog, GrainReferences<IPipelineGrain> pipelines, Admission admission, GatewayOptions options, ClusterCalls cluster)
     {
         var arrival = UnixClock.NowMs;
         if (!catalog.TryGet(name, out var pipeline))
@@ -32,7 +32,11 @@ public static class InferEndpoint
                 return Answer(http, name, "dropped", arrival, ProtocolErrors.DeadlineExceeded(
                     $"The request was sent {deadline.Value.SpentBeforeArrivalMs:F0} ms before it arrived; its SLO of {deadline.Value.SloMs} ms had already passed."));
 
-            var results = await pipelines.Get(name).Infer(request.Items, deadline.Value.DeadlineUnixMs);
+            var called = await cluster.RunAsync(() => pipelines.Get(name).Infer(request.Items, deadline.Value.DeadlineUnixMs),
+                deadline.Value.DeadlineUnixMs, http.RequestAborted);
+            if (!called.IsOk)
+                return Answer(http, name, called.Error.Status == 504 ? "dropped" : "unavailable", arrival, called.Error);
+            var results = called.Value;
             var dropped = results.Count(r => r.Status != ItemStatus.Ok);
             if (dropped > 0)
                 return Answer(http, name, "dropped", arrival, ProtocolErrors.DeadlineExceeded(
