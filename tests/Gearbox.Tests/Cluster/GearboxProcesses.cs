@@ -33,7 +33,7 @@ public sealed class GearboxProcesses(int redisPort)
             "--Gearbox:Gateway:Mode", "client",
             "--urls", $"http://127.0.0.1:{httpPort}",
             "--grpc-port", "0",
-            "--Gearbox:Gateway:WarmUpSeconds", "1",
+            "--Gearbox:Gateway:WarmUpSeconds", "0",
             .. Common(),
         ], Environment());
 
