@@ -51,9 +51,9 @@ public static class GearboxSilo
     /// <summary>
     /// A silo that dies without leaving (kill -9, a lost machine) is declared dead after about three
     /// missed 1 s probes instead of Orleans' default 3 × 5 s: until then calls to its grains fail and
-    /// the gateway retries them, so a short detection is what bounds the outage. Probes are cheap pings;
-    /// on a machine too loaded to answer one within 1 s, Orleans extends the timeout by itself
-    /// (ExtendProbeTimeoutDuringDegradation) rather than evicting a slow but live silo.
+    /// the gateway retries them, so a short detection is what bounds the outage. Probes are cheap pings,
+    /// and Orleans adapts each probe's timeout to the response times it sees (between half and four times
+    /// ProbeTimeout), so a loaded but live silo is not evicted for answering slowly.
     /// </summary>
     public static void FailureDetection(ClusterMembershipOptions o)
     {
