@@ -43,6 +43,11 @@ public sealed class ClusterCalls(TimeProvider time, int retryAfterSeconds)
             {
                 failure = inner;
             }
+            catch (Orleans.Runtime.OrleansException e)
+            {
+                // Any other failure of the Orleans runtime is not the request's fault either, but not one a retry cures.
+                return ProtocolErrors.ClusterUnavailable($"The cluster failed to serve the request: {Describe(e)}", retryAfterSeconds);
+            }
             var left = deadlineUnixMs - NowMs();
             if (left <= pause.TotalMilliseconds)
                 return failure is TimeoutException
@@ -58,7 +63,8 @@ public sealed class ClusterCalls(TimeProvider time, int retryAfterSeconds)
 
     /// <summary>
     /// A failure of the cluster rather than of the request: a silo or gateway out of reach, a message the
-    /// runtime rejected, a stage or worker that lost its activation while its silo left.
+    /// runtime rejected, a stage or worker that lost its activation while its silo left, a stage whose
+    /// replicas all failed.
     /// </summary>
     public static bool IsClusterFailure(Exception e) => Unwrap(e) is
         Orleans.Runtime.OrleansMessageRejectionException   // includes SiloUnavailableException
@@ -68,7 +74,8 @@ public sealed class ClusterCalls(TimeProvider time, int retryAfterSeconds)
         or Orleans.Networking.Shared.SocketConnectionException
         or SocketException
         or Serving.StageNotConfiguredException
-        or Serving.WorkerNotConfiguredException;
+        or Serving.WorkerNotConfiguredException
+        or Serving.ReplicasFailedException;
 
     private static Exception Unwrap(Exception e) => e is AggregateException { InnerExceptions.Count: 1 } a ? Unwrap(a.InnerExceptions[0]) : e;
 

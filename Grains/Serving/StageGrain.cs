@@ -145,7 +145,9 @@ public sealed class StageGrain(IGrainFactory grains, GearControlOptions control,
                         failures[key] = 2;
                     }
                 }
-                if (replicas.All(r => failures.GetValueOrDefault(r) >= 2)) throw;
+                if (replicas.All(r => failures.GetValueOrDefault(r) >= 2))
+                    throw new ReplicasFailedException(
+                        $"All {replicas.Length} replica(s) of '{model}' in stage '{this.GetPrimaryKeyString()}' failed twice; last: {e.GetType().Name}: {e.Message.Split('\n', 2)[0]}");
             }
             finally
             {

@@ -77,6 +77,16 @@ public sealed class ClusterCallsTests
     }
 
     [Fact]
+    public async Task Other_runtime_failures_are_503_at_once_without_a_retry()
+    {
+        var attempts = 0;
+        var result = await _calls.RunAsync<string>(() => { attempts++; throw new OrleansException("activation failed"); }, Deadline(5_000));
+        Assert.Equal(503, result.Error!.Status);
+        Assert.Contains("activation failed", result.Error.Detail);
+        Assert.Equal(1, attempts);
+    }
+
+    [Fact]
     public async Task Failures_of_the_request_itself_are_not_retried()
     {
         var attempts = 0;
