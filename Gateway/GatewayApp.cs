@@ -42,6 +42,7 @@ public static class GatewayApp
         builder.Services.TryAddSingleton(GearboxSettings.ControlOptions(builder.Configuration));
         builder.Services.AddSingleton<GrainReferences<IPipelineRouterGrain>>();
         builder.Services.AddSingleton(new Admission(gateway.MaxInFlight));
+        builder.Services.AddSingleton(new ClusterCalls(TimeProvider.System, gateway.RetryAfterSeconds));
         builder.Services.AddSingleton<WarmUpGate>();
         builder.Services.AddHostedService<PipelineWarmUp>();
         builder.Services.AddProblemDetails();

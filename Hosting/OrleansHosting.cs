@@ -21,6 +21,8 @@ public static class OrleansHosting
         {
             client.UseRedisClustering(cluster.Redis);
             client.Configure<ClusterOptions>(o => { o.ClusterId = cluster.ClusterId; o.ServiceId = cluster.ServiceId; });
+            // Learn of silos that joined (and forget dead ones) within seconds, not the default minute.
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.AddDashboard();
         });
     }

@@ -13,7 +13,7 @@ public static class InferEndpoint
         app.MapPost("/v2/models/{name}/infer", Infer);
 
     private static async Task<IResult> Infer(
-        string name, HttpContext http, PipelineCatalog catalog, GrainReferences<IPipelineRouterGrain> pipelines, Admission admission, GatewayOptions options)
+        string name, HttpContext http, PipelineCatalog catalog, GrainReferences<IPipelineRouterGrain> pipelines, Admission admission, GatewayOptions options, ClusterCalls cluster)
     {
         var arrival = UnixClock.NowMs;
         if (!catalog.TryGet(name, out var pipeline))
@@ -35,7 +35,11 @@ public static class InferEndpoint
             PipelineItem[] results;
             try
             {
-                results = await pipelines.Get(name).Infer(request.Items, deadline.Value.DeadlineUnixMs, http.RequestAborted);
+                var called = await cluster.RunAsync(attempt => pipelines.Get(name).Infer(request.Items, deadline.Value.DeadlineUnixMs, attempt),
+                    deadline.Value.DeadlineUnixMs, http.RequestAborted);
+                if (!called.IsOk)
+                    return Answer(http, name, called.Error.Status == 504 ? "dropped" : "unavailable", arrival, called.Error);
+                results = called.Value;
             }
             catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
             {

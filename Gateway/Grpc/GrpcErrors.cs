@@ -5,7 +5,7 @@ namespace Gearbox.Gateway.Grpc;
 
 /// <summary>
 /// Maps the protocol's problem details to gRPC statuses: 400 → INVALID_ARGUMENT, 404 → NOT_FOUND,
-/// 413 and 503 (overloaded) → RESOURCE_EXHAUSTED, 504 → DEADLINE_EXCEEDED. The status detail is the
+/// 413 and 503 (overloaded) → RESOURCE_EXHAUSTED, 503 (cluster unavailable) → UNAVAILABLE, 504 → DEADLINE_EXCEEDED. The status detail is the
 /// problem's title and detail; trailers carry its stable code (<see cref="ProblemTrailer"/>, e.g.
 /// "wrong-image-side"), the pointer into the request when one field is to blame, and retry-after.
 /// </summary>
@@ -15,7 +15,7 @@ public static class GrpcErrors
     public const string PointerTrailer = "gearbox-pointer";
     public const string RetryAfterTrailer = "retry-after";
 
-    public static StatusCode CodeFor(ProtocolError error) => error.Status switch
+    public static StatusCode CodeFor(ProtocolError error) => error.Code == "cluster-unavailable" ? StatusCode.Unavailable : error.Status switch
     {
         400 => StatusCode.InvalidArgument,
         404 => StatusCode.NotFound,

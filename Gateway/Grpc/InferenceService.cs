@@ -15,7 +15,7 @@ namespace Gearbox.Gateway.Grpc;
 /// without a deadline the pipeline's default SLO applies. Bound by <see cref="InferenceMethods"/>.
 /// </summary>
 public sealed class InferenceService(
-    PipelineCatalog catalog, GrainReferences<IPipelineRouterGrain> pipelines, IGrainFactory grains, Admission admission, GatewayOptions options)
+    PipelineCatalog catalog, GrainReferences<IPipelineRouterGrain> pipelines, IGrainFactory grains, Admission admission, GatewayOptions options, ClusterCalls cluster)
 {
     /// <summary>gRPC metadata twin of the X-Gearbox-Sent-At header: when the client sent the call, Unix ms.</summary>
     public const string SentAtMetadata = "x-gearbox-sent-at";
@@ -81,7 +81,10 @@ public sealed class InferenceService(
             PipelineItem[] results;
             try
             {
-                results = await pipelines.Get(name).Infer(request.Request.Items, deadlineUnixMs, context.CancellationToken).WaitAsync(context.CancellationToken);
+                var called = await cluster.RunAsync(attempt => pipelines.Get(name).Infer(request.Request.Items, deadlineUnixMs, attempt),
+                    deadlineUnixMs, context.CancellationToken);
+                if (!called.IsOk) throw Fail(name, called.Error.Status == 504 ? "dropped" : "unavailable", arrival, called.Error);
+                results = called.Value;
             }
             catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
             {

@@ -51,6 +51,10 @@ public static class ProtocolErrors
     public static ProtocolError Overloaded(string detail, int retryAfterSeconds) =>
         new(503, "overloaded", "Overloaded", detail, RetryAfterSeconds: retryAfterSeconds);
 
+    /// <summary>For the endpoint: no silo could serve the request (all unreachable, or one failed mid-call and no retry fit the deadline).</summary>
+    public static ProtocolError ClusterUnavailable(string detail, int retryAfterSeconds) =>
+        new(503, "cluster-unavailable", "Cluster unavailable", detail, RetryAfterSeconds: retryAfterSeconds);
+
     /// <summary>For the endpoint: the request's deadline passed, so it was dropped rather than served late.</summary>
     public static ProtocolError DeadlineExceeded(string detail) =>
         new(504, "deadline-exceeded", "Deadline exceeded", detail);

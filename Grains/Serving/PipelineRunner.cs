@@ -140,7 +140,13 @@ public sealed class PipelineRunner(GrainReferences<IWorkerGrain> workers, ILogge
                 log.LogWarning(e, "{Count} item(s) failed on worker {Worker} ({Failure} of its 2 tries)", items.Length, key, failed);
                 if (UnixClock.NowMs >= deadlineUnixMs)
                     return items.Select(_ => ItemResult.Dropped(model)).ToArray();
-                if (replicas.All(r => failures.GetValueOrDefault(r) >= 2)) throw;
+                if (replicas.All(r => failures.GetValueOrDefault(r) >= 2))
+                {
+                    // A lost configuration is the caller's to repair (IPipelineGrain.Repair); anything else ends here, with the reason.
+                    if (e is WorkerNotConfiguredException or StageNotConfiguredException) throw;
+                    throw new ReplicasFailedException(
+                        $"All {replicas.Length} replica(s) of '{model}' failed twice; last: {e.GetType().Name}: {e.Message.Split('\n', 2)[0]}");
+                }
             }
             finally
             {

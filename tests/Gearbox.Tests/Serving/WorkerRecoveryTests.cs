@@ -159,6 +159,28 @@ public class WorkerRecoveryTests(ServingCluster serving)
     }
 
     [Fact]
+    public async Task When_every_replica_fails_twice_the_stage_says_which_model_and_why()
+    {
+        var pipeline = serving.Client.GetGrain<IPipelineGrain>("cnn-large");
+        await pipeline.Configure("model", new StageConfiguration([], [new ModelProvision("cnn-large", 2, 8)]));
+        var replicas = Enumerable.Range(0, 2).Select(r => StageConfigurationRules.WorkerKey("cnn-large/model", "cnn-large", r)).ToArray();
+        var injectedBefore = replicas.Sum(WorkerFaults.InjectedInto);
+        foreach (var key in replicas) WorkerFaults.Fail(key, () => new InvalidOperationException("injected: replica is broken"));
+        try
+        {
+            var error = await Assert.ThrowsAsync<ReplicasFailedException>(() => pipeline.Infer([Image(0)], UnixClock.NowMs + 30_000));
+
+            Assert.Contains("'cnn-large'", error.Message);
+            Assert.Contains("injected: replica is broken", error.Message);
+            Assert.Equal(injectedBefore + 4, replicas.Sum(WorkerFaults.InjectedInto)); // each replica tried twice
+        }
+        finally
+        {
+            foreach (var key in replicas) WorkerFaults.Heal(key);
+        }
+    }
+
+    [Fact]
     public async Task Failures_that_outlast_the_deadline_are_answered_deadline_exceeded_without_a_retry()
     {
         var pipeline = serving.Client.GetGrain<IPipelineGrain>("mlp");

@@ -1,4 +1,4 @@
-namespace Gearbox.Serving;
+namespace Gearbox.Contracts.Serving;
 
 /// <summary>
 /// A worker activation with no settings whose stage had none to give it either (the worker is not in the

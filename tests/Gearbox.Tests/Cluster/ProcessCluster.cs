@@ -1,0 +1,120 @@
+using System.Net;
+
+namespace Gearbox.Tests.Cluster;
+
+/// <summary>
+/// redis-server, N standalone silos and one client-mode gateway as real processes on loopback ports.
+/// Start-up waits for each part with a timeout and fails with the part's last output; disposing kills
+/// every process group, whatever state the test left them in.
+/// </summary>
+public sealed class ProcessCluster : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private readonly List<ChildProcess> _all = [];
+    private readonly GearboxProcesses _processes;
+    private ChildProcess? _gateway;
+
+    private ProcessCluster(ChildProcess redis, int redisPort)
+    {
+        _all.Add(redis);
+        _processes = new GearboxProcesses(redisPort);
+        Redis = redis;
+    }
+
+    public ChildProcess Redis { get; }
+    public List<(ChildProcess Process, SiloPorts Ports)> Silos { get; } = [];
+    public ChildProcess Gateway => _gateway ?? throw new InvalidOperationException("The gateway has not started.");
+    public HttpClient Http { get; private set; } = null!;
+
+    public static async Task<ProcessCluster> StartAsync(int silos)
+    {
+        var redisPort = FreePort.Next();
+        var cluster = new ProcessCluster(await RedisServer.StartAsync(redisPort), redisPort);
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, silos).Select(_ => cluster.AddSiloAsync()));
+            await cluster.StartGatewayAsync();
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts one more silo and waits until it has joined.</summary>
+    public async Task<ChildProcess> AddSiloAsync()
+    {
+        ChildProcess silo;
+        SiloPorts ports;
+        lock (_all)
+        {
+            ports = new SiloPorts(FreePort.Next(), FreePort.Next(), FreePort.Next());
+            silo = _processes.StartSilo($"silo{Silos.Count + 1}", ports);
+            _all.Add(silo);
+            Silos.Add((silo, ports));
+        }
+        await WaitUntil(silo, () => Task.FromResult(silo.Printed(GearboxProcesses.SiloStartedLine)), $"print '{GearboxProcesses.SiloStartedLine}'");
+        return silo;
+    }
+
+    /// <summary>The silo whose Orleans address (as in a worker's "silo" field, "S127.0.0.1:port:gen") uses that silo port.</summary>
+    public ChildProcess SiloAt(string siloAddress) =>
+        Silos.Single(s => siloAddress.Contains($":{s.Ports.Silo}:", StringComparison.Ordinal) || siloAddress.Contains($":{s.Ports.Silo}@", StringComparison.Ordinal)).Process;
+
+    /// <summary>Starts the gateway; unless told otherwise, waits until /v2/health/ready says ready.</summary>
+    public async Task StartGatewayAsync(bool waitReady = true)
+    {
+        var port = FreePort.Next();
+        _gateway = _processes.StartClientGateway(port);
+        lock (_all) _all.Add(_gateway);
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        if (!waitReady)
+        {
+            await WaitUntil(_gateway, async () => await Answers("/v2/health/live"), "answer GET /v2/health/live");
+            return;
+        }
+        await WaitUntil(_gateway, async () => await Answers("/v2/health/ready", HttpStatusCode.OK), "answer 200 to GET /v2/health/ready");
+    }
+
+    /// <summary>Every process's last lines, for a failing assertion's message.</summary>
+    public string Describe()
+    {
+        lock (_all) return string.Join("\n", _all.Select(p => p.Describe(25)));
+    }
+
+    private async Task<bool> Answers(string path, HttpStatusCode? status = null)
+    {
+        try
+        {
+            using var response = await Http.GetAsync(path).WaitAsync(TimeSpan.FromSeconds(10));
+            return status is null || response.StatusCode == status;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private async Task WaitUntil(ChildProcess process, Func<Task<bool>> ready, string what)
+    {
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (DateTime.UtcNow < deadline && !process.HasExited)
+        {
+            if (await ready()) return;
+            await Task.Delay(200);
+        }
+        throw new InvalidOperationException(
+            $"{process.Name} did not {what} within {StartTimeout.TotalSeconds:0} s.\n{process.Describe()}\n--- the others ---\n{Describe()}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http?.Dispose();
+        ChildProcess[] all;
+        lock (_all) all = [.. _all];
+        // The gateway first, then the silos, Redis last; every group is killed, none is left running.
+        foreach (var process in all.AsEnumerable().Reverse()) await process.DisposeAsync();
+    }
+}
