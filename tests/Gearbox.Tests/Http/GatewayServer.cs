@@ -30,20 +30,41 @@ public sealed class GatewayServer : IAsyncLifetime
     /// </summary>
     public static async Task<(WebApplication App, HttpClient Http)> StartAsync(params string[] extra)
     {
-        var port = FreePort.Next();
-        var app = SiloApp.Create([
-            "--port", port.ToString(),
-            "--Gearbox:DataDirectory", ServingModels.Instance.Paths.DataDirectory,
-            "--Gearbox:Cluster:SiloPort", FreePort.Next().ToString(),
-            "--Gearbox:Cluster:GatewayPort", FreePort.Next().ToString(),
-            "--Logging:LogLevel:Default", "Warning",
-            "--Gearbox:Control:Mode", "off",
-            "--Gearbox:Gateway:WarmUpSeconds", "0",
-            "--grpc-port", FreePort.Next().ToString(),
-            .. extra,
-        ]);
-        await app.StartAsync();
-        return (app, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) });
+        // A port FreePort found free can be taken (by any process's outgoing connection) before Kestrel or the
+        // silo binds it; start again on fresh ports rather than fail the test for it.
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort.Next();
+            var app = SiloApp.Create([
+                "--port", port.ToString(),
+                "--Gearbox:DataDirectory", ServingModels.Instance.Paths.DataDirectory,
+                "--Gearbox:Cluster:SiloPort", FreePort.Next().ToString(),
+                "--Gearbox:Cluster:GatewayPort", FreePort.Next().ToString(),
+                "--Logging:LogLevel:Default", "Warning",
+                "--Gearbox:Control:Mode", "off",
+                "--Gearbox:Gateway:WarmUpSeconds", "0",
+                "--grpc-port", FreePort.Next().ToString(),
+                .. extra,
+            ]);
+            try
+            {
+                await app.StartAsync();
+                return (app, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) });
+            }
+            catch (Exception e) when (attempt < 3 && IsAddressInUse(e))
+            {
+                await app.DisposeAsync();
+            }
+        }
+    }
+
+    private static bool IsAddressInUse(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is Microsoft.AspNetCore.Connections.AddressInUseException
+                || e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+                return true;
+        return false;
     }
 
     /// <summary>The gRPC (h2c) address of a gateway <see cref="StartAsync"/> started.</summary>

@@ -110,18 +110,20 @@ public class RouterTests(GatewayServer server)
         await worker.Configure(new WorkerSettings("cnn-large", MaxBatch: 1));
         var image = server.Models.Data.Test.ToFloats(0, 1);
         var far = UnixClock.NowMs + 60_000;
-        // 300 items at batch size 1 keep the worker busy for a while, so the next item queues behind them.
-        var blocker = worker.Infer(Enumerable.Repeat(image, 300).ToArray(), far);
-        await Task.Delay(100);
+        // 3,000 items at batch size 1 keep the worker busy for over a second (about 0.5 ms each on an idle
+        // core), and the next item, with a later deadline, queues behind all of them (EDF).
+        const int blocking = 3_000;
+        var blocker = worker.Infer(Enumerable.Repeat(image, blocking).ToArray(), far);
+        await Task.Delay(20);
         using var cancel = new CancellationTokenSource();
         var cancelled = worker.Infer([image], far + 1, cancel.Token);
-        await Task.Delay(50);
+        await Task.Delay(50); // the call reaches the worker before it is cancelled
         cancel.Cancel();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
         Assert.All(await blocker, a => Assert.Equal(ItemStatus.Ok, a.Status));
         var stats = await worker.GetStats();
-        Assert.True(stats.Queued == 0 && stats.Served == 300, $"the cancelled item ran or is still queued: {stats}");
+        Assert.True(stats.Queued == 0 && stats.Served == blocking, $"the cancelled item ran or is still queued: {stats}");
         Assert.Equal(1, stats.Dropped);
     }
 }
