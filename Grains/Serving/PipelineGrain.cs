@@ -2,23 +2,40 @@ using Gearbox.Contracts.Monitoring;
 using Gearbox.Contracts.Serving;
 using Gearbox.Monitoring;
 using Gearbox.Planning.Control;
+using Gearbox.Storage;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
 namespace Gearbox.Serving;
 
 /// <summary>
+/// What the pipeline grain keeps durably (grain storage "gearbox"): each stage's configuration in force and
+/// the route version, so a new activation (every silo restarted, or its silo lost) serves what the last gear
+/// set, under a route version the routers take as newer than any they hold.
+/// </summary>
+[GenerateSerializer, Alias("gearbox.pipeline-state")]
+public sealed class PipelineState
+{
+    [Id(0)] public Dictionary<string, StageConfiguration> Stages { get; set; } = [];
+    [Id(1)] public long RouteVersion { get; set; }
+}
+
+/// <summary>
 /// A pipeline, keyed by name, as the catalog declares it: owns its stages' configuration and the route
 /// (<see cref="PipelineRoute"/>) routers copy, versioned so they notice a gear switch. Requests from the
 /// gateway go through the routers (<see cref="PipelineRouterGrain"/>); <see cref="Infer"/> here runs the
 /// same way on the authoritative route, for grain clients. The snapshot counters add up what this grain
-/// and every router served.
+/// and every router served. Stage configurations are kept in grain state (<see cref="PipelineState"/>); a
+/// stage without a usable stored one starts from <see cref="InitialConfigurations"/>.
 /// </summary>
 [Reentrant]
 [CollectionAgeLimit(AlwaysActive = true)]
-public sealed class PipelineGrain(PipelineCatalog catalog, InitialConfigurations initial, IGrainFactory grains, GearControlOptions control, ILogger<PipelineGrain> log)
+public sealed class PipelineGrain(
+    [PersistentState("pipeline", GearboxStorageRegistration.GrainStorageName)] IPersistentState<PipelineState> state,
+    PipelineCatalog catalog, InitialConfigurations initial, IGrainFactory grains, GearControlOptions control, ILogger<PipelineGrain> log)
     : Grain, IPipelineGrain
 {
+    private readonly SemaphoreSlim _writing = new(1, 1); // reentrant grain: one state write at a time, or the ETags race
     private EntranceCounter _counter = null!;
     private PipelineDefinition _definition = null!;
     private readonly Dictionary<string, StageConfiguration> _configurations = new(StringComparer.Ordinal);
@@ -33,8 +50,8 @@ public sealed class PipelineGrain(PipelineCatalog catalog, InitialConfigurations
         _counter = new EntranceCounter($"{this.GetGrainId()}@{RuntimeIdentity}", UnixClock.NowMs);
         _runner = new PipelineRunner(new GrainReferences<IWorkerGrain>(grains), log);
         foreach (var stage in _definition.Stages)
-            _configurations[stage.Name] = initial.For(_definition, stage);
-        _route = PipelineRoutes.Build(_definition, _configurations, version: 1);
+            _configurations[stage.Name] = Restored(stage) ?? initial.For(_definition, stage);
+        _route = PipelineRoutes.Build(_definition, _configurations, version: state.State.RouteVersion + 1);
         await ConfigureStages();
         var monitor = GrainFactory.GetGrain<IMonitorGrain>(_definition.Name);
         var period = TimeSpan.FromMilliseconds(control.WindowMs);
@@ -73,6 +90,7 @@ public sealed class PipelineGrain(PipelineCatalog catalog, InitialConfigurations
         await Stage(stage).Configure(definition, configuration);
         _configurations[stage] = configuration;
         _route = PipelineRoutes.Build(_definition, _configurations, _route.Version + 1);
+        await Record(stage, configuration);
         // Routers check the version once a window: after one more window, every request they start runs on this route.
         await Task.Delay(TimeSpan.FromMilliseconds(control.WindowMs));
     }
@@ -103,6 +121,43 @@ public sealed class PipelineGrain(PipelineCatalog catalog, InitialConfigurations
     {
         _counts.Add(counts);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The stored configuration of <paramref name="stage"/>, when there is one and it still fits the stage's definition.</summary>
+    private StageConfiguration? Restored(StageDefinition stage)
+    {
+        if (!state.State.Stages.TryGetValue(stage.Name, out var stored)) return null;
+        try
+        {
+            StageConfigurationRules.Validate(stage, stored);
+            log.LogInformation("{Pipeline}/{Stage}: configuration restored from storage", _definition.Name, stage.Name);
+            return stored;
+        }
+        catch (ArgumentException e)
+        {
+            log.LogWarning("{Pipeline}/{Stage}: the stored configuration no longer fits the stage ({Reason}); starting from the initial one", _definition.Name, stage.Name, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Stores the configuration now in force; with the store down it stays in force, only unrecorded.</summary>
+    private async Task Record(string stage, StageConfiguration configuration)
+    {
+        await _writing.WaitAsync();
+        try
+        {
+            state.State.Stages[stage] = configuration;
+            state.State.RouteVersion = _route.Version;
+            await state.WriteStateAsync();
+        }
+        catch (Exception e) when (StoreUnavailableException.In(e) is { } down)
+        {
+            log.LogWarning("{Pipeline}/{Stage}: the new configuration is in force but not recorded: {Reason}", _definition.Name, stage, down.Message);
+        }
+        finally
+        {
+            _writing.Release();
+        }
     }
 
     private Task ConfigureStages() =>
