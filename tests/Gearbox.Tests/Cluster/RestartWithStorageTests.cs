@@ -72,6 +72,23 @@ public sealed class RestartWithStorageTests(ITestOutputHelper output)
         clock.Restart();
         await Task.WhenAll(cluster.AddSiloAsync(), cluster.AddSiloAsync());
         output.WriteLine($"two fresh silos started in {clock.Elapsed.TotalSeconds:F1} s");
+        await AssertOneClusterOfTheNewSilos(cluster);
+    }
+
+    /// <summary>The dead silos' rows stay in Redis (same ServiceId and ClusterId); the two new silos must form one cluster all the same.</summary>
+    private async Task AssertOneClusterOfTheNewSilos(ProcessCluster cluster)
+    {
+        var fresh = cluster.Silos.TakeLast(2).Select(s => $":{s.Ports.Silo}").ToArray();
+        string[] active = [];
+        await Eventually(cluster, "restart", "GET /v1/cluster to list exactly the two new silos as active", async () =>
+        {
+            if (await TryGet(cluster, "/v1/cluster") is not { } view) return null;
+            active = view["silos"]!.AsArray().Where(s => s!["status"]!.GetValue<string>() == "Active")
+                .Select(s => s!["address"]!.GetValue<string>()).Order().ToArray();
+            return active.Length == 2 && fresh.All(port => active.Any(a => a.Contains(port + ":", StringComparison.Ordinal) || a.Contains(port + "@", StringComparison.Ordinal)))
+                ? view : null;
+        });
+        output.WriteLine($"active silos: {string.Join(", ", active)}");
     }
 
     private async Task AssertCameBack(ProcessCluster cluster, string phase, int version, JsonNode plan, string mode, int gear, JsonNode before)
