@@ -1,6 +1,7 @@
 using Gearbox.Contracts.Monitoring;
 using Gearbox.Contracts.Serving;
 using Gearbox.Monitoring;
+using System.Text.Json;
 using Gearbox.Planning.Control;
 using Gearbox.Storage;
 using Microsoft.Extensions.Logging;
@@ -9,15 +10,16 @@ using Orleans.Concurrency;
 namespace Gearbox.Serving;
 
 /// <summary>
-/// What the pipeline grain keeps durably (grain storage "gearbox"): each stage's configuration in force and
-/// the route version, so a new activation (every silo restarted, or its silo lost) serves what the last gear
-/// set, under a route version the routers take as newer than any they hold.
+/// What the pipeline grain keeps durably (document <c>pipelines/{name}</c> of the document store): each stage's
+/// configuration in force and the route version, so a new activation (every silo restarted, or its silo lost)
+/// serves what the last gear set, under a route version the routers take as newer than any they hold.
 /// </summary>
-[GenerateSerializer, Alias("gearbox.pipeline-state")]
 public sealed class PipelineState
 {
-    [Id(0)] public Dictionary<string, StageConfiguration> Stages { get; set; } = [];
-    [Id(1)] public long RouteVersion { get; set; }
+    public const string Partition = "pipelines";
+
+    public Dictionary<string, StageConfiguration> Stages { get; set; } = [];
+    public long RouteVersion { get; set; }
 }
 
 /// <summary>
@@ -25,17 +27,19 @@ public sealed class PipelineState
 /// (<see cref="PipelineRoute"/>) routers copy, versioned so they notice a gear switch. Requests from the
 /// gateway go through the routers (<see cref="PipelineRouterGrain"/>); <see cref="Infer"/> here runs the
 /// same way on the authoritative route, for grain clients. The snapshot counters add up what this grain
-/// and every router served. Stage configurations are kept in grain state (<see cref="PipelineState"/>); a
-/// stage without a usable stored one starts from <see cref="InitialConfigurations"/>.
+/// and every router served. Stage configurations are kept in the document store (<see cref="PipelineState"/>);
+/// a stage without a usable stored one starts from <see cref="InitialConfigurations"/>. Not Orleans grain
+/// state on purpose: with the store down, a pipeline must still activate (from its initial configuration)
+/// and serve, where grain state would fail the activation.
 /// </summary>
 [Reentrant]
 [CollectionAgeLimit(AlwaysActive = true)]
 public sealed class PipelineGrain(
-    [PersistentState("pipeline", GearboxStorageRegistration.GrainStorageName)] IPersistentState<PipelineState> state,
-    PipelineCatalog catalog, InitialConfigurations initial, IGrainFactory grains, GearControlOptions control, ILogger<PipelineGrain> log)
+    PipelineCatalog catalog, InitialConfigurations initial, IGrainFactory grains, IDocumentStore store, GearControlOptions control, ILogger<PipelineGrain> log)
     : Grain, IPipelineGrain
 {
-    private readonly SemaphoreSlim _writing = new(1, 1); // reentrant grain: one state write at a time, or the ETags race
+    private readonly SemaphoreSlim _writing = new(1, 1); // reentrant grain: one state write at a time, the latest last
+    private PipelineState _state = new();
     private EntranceCounter _counter = null!;
     private PipelineDefinition _definition = null!;
     private readonly Dictionary<string, StageConfiguration> _configurations = new(StringComparer.Ordinal);
@@ -49,9 +53,10 @@ public sealed class PipelineGrain(
         _definition = catalog.Get(this.GetPrimaryKeyString());
         _counter = new EntranceCounter($"{this.GetGrainId()}@{RuntimeIdentity}", UnixClock.NowMs);
         _runner = new PipelineRunner(new GrainReferences<IWorkerGrain>(grains), log);
+        _state = await LoadState();
         foreach (var stage in _definition.Stages)
             _configurations[stage.Name] = Restored(stage) ?? initial.For(_definition, stage);
-        _route = PipelineRoutes.Build(_definition, _configurations, version: state.State.RouteVersion + 1);
+        _route = PipelineRoutes.Build(_definition, _configurations, version: _state.RouteVersion + 1);
         await ConfigureStages();
         var monitor = GrainFactory.GetGrain<IMonitorGrain>(_definition.Name);
         var period = TimeSpan.FromMilliseconds(control.WindowMs);
@@ -123,10 +128,25 @@ public sealed class PipelineGrain(
         return Task.CompletedTask;
     }
 
+    /// <summary>The stored state; none (initial configurations) when there is none or the store cannot answer.</summary>
+    private async Task<PipelineState> LoadState()
+    {
+        try
+        {
+            var document = await store.GetAsync(PipelineState.Partition, _definition.Name);
+            return document is null ? new() : JsonSerializer.Deserialize<PipelineState>(document.Json, StorageJson.Options) ?? new();
+        }
+        catch (Exception e) when (e is StoreUnavailableException or JsonException)
+        {
+            log.LogWarning("{Pipeline}: its stored configuration cannot be read, so it starts from the initial one: {Reason}", _definition.Name, e.Message);
+            return new();
+        }
+    }
+
     /// <summary>The stored configuration of <paramref name="stage"/>, when there is one and it still fits the stage's definition.</summary>
     private StageConfiguration? Restored(StageDefinition stage)
     {
-        if (!state.State.Stages.TryGetValue(stage.Name, out var stored)) return null;
+        if (!_state.Stages.TryGetValue(stage.Name, out var stored)) return null;
         try
         {
             StageConfigurationRules.Validate(stage, stored);
@@ -146,13 +166,14 @@ public sealed class PipelineGrain(
         await _writing.WaitAsync();
         try
         {
-            state.State.Stages[stage] = configuration;
-            state.State.RouteVersion = _route.Version;
-            await state.WriteStateAsync();
+            _state.Stages[stage] = configuration;
+            _state.RouteVersion = _route.Version;
+            // Unconditional: the one activation of this pipeline is its only writer.
+            await store.PutAsync(PipelineState.Partition, _definition.Name, JsonSerializer.Serialize(_state, StorageJson.Options), DocumentETag.Any);
         }
-        catch (Exception e) when (StoreUnavailableException.In(e) is { } down)
+        catch (StoreUnavailableException e)
         {
-            log.LogWarning("{Pipeline}/{Stage}: the new configuration is in force but not recorded: {Reason}", _definition.Name, stage, down.Message);
+            log.LogWarning("{Pipeline}/{Stage}: the new configuration is in force but not recorded: {Reason}", _definition.Name, stage, e.Message);
         }
         finally
         {
