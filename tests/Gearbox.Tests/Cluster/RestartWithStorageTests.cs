@@ -27,7 +27,6 @@ public sealed class RestartWithStorageTests(ITestOutputHelper output)
         await using var azurite = await AzuriteProcess.StartAsync();
         await using var cluster = await ProcessCluster.StartAsync(silos: 2,
             settings: ["--Gearbox:Storage:ConnectionString", azurite.ConnectionString, "--Gearbox:Storage:TableName", "restart"]);
-        var http = cluster.Http;
         await Warm(cluster);
 
         // A plan and a pinned gear set by hand.
