@@ -6,4 +6,10 @@ public sealed class StoreUnavailableException(string endpoint, string detail, Ex
                 $"Gearbox:Storage:ConnectionString points at it.", inner)
 {
     public string Endpoint { get; } = endpoint;
+
+    /// <summary>
+    /// The store failure behind <paramref name="e"/> (itself, or the exception it wraps, as grain storage
+    /// calls surface it), or null when <paramref name="e"/> is something else.
+    /// </summary>
+    public static StoreUnavailableException? In(Exception e) => e as StoreUnavailableException ?? e.InnerException as StoreUnavailableException;
 }

@@ -96,10 +96,10 @@ public sealed class GearPlannerGrain(
             state.State.Plan = plan;
             await state.WriteStateAsync();
         }
-        catch (Exception e) when (IsStoreDown(e))
+        catch (Exception e) when (StoreUnavailableException.In(e) is { } down)
         {
             state.State.Plan = previous;
-            throw new PlanStoreUnavailableException($"The new plan for '{Pipeline}' was not stored: {StoreDown(e).Message}");
+            throw new PlanStoreUnavailableException($"The new plan for '{Pipeline}' was not stored: {down.Message}");
         }
         _table = new GearTable(plan);
         _model = model;
@@ -282,10 +282,10 @@ public sealed class GearPlannerGrain(
         {
             await state.WriteStateAsync();
         }
-        catch (Exception e) when (IsStoreDown(e))
+        catch (Exception e) when (StoreUnavailableException.In(e) is { } down)
         {
             // In force all the same; only its record is lost if this activation goes away.
-            logger.LogWarning("{What} of {Pipeline} is in force but not recorded: {Reason}", what, Pipeline, StoreDown(e).Message);
+            logger.LogWarning("{What} of {Pipeline} is in force but not recorded: {Reason}", what, Pipeline, down.Message);
         }
     }
 
@@ -304,10 +304,6 @@ public sealed class GearPlannerGrain(
         return PipelineModel.From(catalog.Get(Pipeline), m => runtime.Profile(m)
             ?? throw new PlanningImpossibleException($"Model '{m}' has no profile yet; run './gearbox profile'."), serving);
     }
-
-    private static bool IsStoreDown(Exception e) => e is StoreUnavailableException || e.InnerException is StoreUnavailableException;
-
-    private static Exception StoreDown(Exception e) => e as StoreUnavailableException ?? e.InnerException!;
 
     private GearTable Table() => _table
         ?? throw new InvalidOperationException($"Pipeline '{Pipeline}' has no gear plan yet: POST /v1/pipelines/{Pipeline}/plan (or ./gearbox plan) makes one.");

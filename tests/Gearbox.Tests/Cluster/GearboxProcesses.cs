@@ -6,8 +6,9 @@ namespace Gearbox.Tests.Cluster;
 /// The one place that knows how to start Gearbox's executables as a multi-silo cluster (the README's
 /// "Scaling out" recipe): a standalone silo and a client-mode gateway, from the builds beside this test
 /// build (same configuration and framework), all joined through one Redis, on loopback ports.
+/// <paramref name="settings"/> are more command-line settings every process gets (e.g. the storage connection string).
 /// </summary>
-public sealed class GearboxProcesses(int redisPort)
+public sealed class GearboxProcesses(int redisPort, IReadOnlyList<string>? settings = null)
 {
     private static readonly DirectoryInfo TestOutput = new(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
     private static readonly string Framework = TestOutput.Name;                 // net10.0
@@ -46,6 +47,7 @@ public sealed class GearboxProcesses(int redisPort)
         "--Gearbox:Cluster:ClusterId", "faults",
         "--Logging:LogLevel:Default", "Information",
         "--Logging:LogLevel:Orleans", "Warning",
+        .. settings ?? [],
     ];
 
     /// <summary>The test build's quickly trained models and profiles (GEARBOX_DATA), so the suite needs no full set-up.</summary>

@@ -14,10 +14,10 @@ public sealed class ProcessCluster : IAsyncDisposable
     private readonly GearboxProcesses _processes;
     private ChildProcess? _gateway;
 
-    private ProcessCluster(ChildProcess redis, int redisPort)
+    private ProcessCluster(ChildProcess redis, int redisPort, IReadOnlyList<string>? settings)
     {
         _all.Add(redis);
-        _processes = new GearboxProcesses(redisPort);
+        _processes = new GearboxProcesses(redisPort, settings);
         Redis = redis;
     }
 
@@ -26,10 +26,11 @@ public sealed class ProcessCluster : IAsyncDisposable
     public ChildProcess Gateway => _gateway ?? throw new InvalidOperationException("The gateway has not started.");
     public HttpClient Http { get; private set; } = null!;
 
-    public static async Task<ProcessCluster> StartAsync(int silos)
+    /// <summary>Redis, <paramref name="silos"/> silos and the gateway; <paramref name="settings"/> go to every silo and the gateway.</summary>
+    public static async Task<ProcessCluster> StartAsync(int silos, IReadOnlyList<string>? settings = null)
     {
         var redisPort = FreePort.Next();
-        var cluster = new ProcessCluster(await RedisServer.StartAsync(redisPort), redisPort);
+        var cluster = new ProcessCluster(await RedisServer.StartAsync(redisPort), redisPort, settings);
         try
         {
             await Task.WhenAll(Enumerable.Range(0, silos).Select(_ => cluster.AddSiloAsync()));
@@ -57,6 +58,19 @@ public sealed class ProcessCluster : IAsyncDisposable
         }
         await WaitUntil(silo, () => Task.FromResult(silo.Printed(GearboxProcesses.SiloStartedLine)), $"print '{GearboxProcesses.SiloStartedLine}'");
         return silo;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="signal"/> to every silo still running and waits until all have exited (Redis and the
+    /// gateway keep running): the whole cluster's silos gone, as in a restart. Fails with their output if one lingers.
+    /// </summary>
+    public async Task StopAllSilosAsync(int signal, TimeSpan timeout)
+    {
+        var running = Silos.Select(s => s.Process).Where(p => !p.HasExited).ToArray();
+        foreach (var silo in running) silo.Signal(signal);
+        var exited = await Task.WhenAll(running.Select(s => s.WaitForExitAsync(timeout)));
+        if (exited.All(e => e)) return;
+        throw new InvalidOperationException($"Not every silo exited within {timeout.TotalSeconds:0} s of signal {signal}.\n{Describe()}");
     }
 
     /// <summary>The silo whose Orleans address (as in a worker's "silo" field, "S127.0.0.1:port:gen") uses that silo port.</summary>
