@@ -70,7 +70,8 @@ public sealed class EmulatedDevices
             var started = _clock.GetTimestamp();
             var result = await compute();
             var completion = EmulatedTiming.Complete(0, profiledMs, _clock.GetElapsedTime(started).TotalMilliseconds);
-            if (completion.WaitMs > 0) await Task.Delay(TimeSpan.FromMilliseconds(completion.WaitMs), _clock);
+            // Rounded up: timers count whole milliseconds, and a truncated wait would finish the batch early.
+            if (completion.WaitMs > 0) await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(completion.WaitMs)), _clock);
             Interlocked.Increment(ref _batches);
             if (completion.Late)
             {
