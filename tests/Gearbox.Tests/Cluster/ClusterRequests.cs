@@ -1,3 +1,4 @@
+using Gearbox.Bench;
 using System.Text.Json;
 using Gearbox.Tests.Http;
 using Gearbox.Tests.Serving;
