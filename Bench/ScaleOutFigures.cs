@@ -23,6 +23,9 @@ public sealed record ScaleOutResult(
     /// <summary>Some rate missed the SLO or fell behind: the peak is bracketed from above, not just the highest rate tried.</summary>
     public bool Saturated => SweepPeak.Saturated(Runs.Select(r => r.Http));
 
+    /// <summary>Active silos whose workers served nothing: their devices did not carry any of the measured goodput.</summary>
+    public string[] IdleSilos => Work.Where(w => w.Status == "Active" && w.Served == 0).Select(w => w.Name).ToArray();
+
     /// <summary>Goodput at the SLO of the peak run: 200s within the SLO per second of its window.</summary>
     public double PeakGoodput => Peak?.Window.Goodput ?? double.NaN;
 }

@@ -36,14 +36,15 @@ public sealed record LoadAverageJson(string? AtStart, string? AtEnd)
 /// <param name="Status">"ran", or "failed" (see Problem; a sweep cut short also carries one).</param>
 public sealed record ClusterRunJson(
     int Silos, string Status, string? Problem, int? DeviceBudget, string? ServingKind, int? PlanDevices, double? PlanCeiling,
-    ScaleRateJson[] Runs, PeakJson? Peak, bool Saturated, SiloWorkJson[] Work)
+    ScaleRateJson[] Runs, PeakJson? Peak, bool Saturated, SiloWorkJson[] Work, string[] IdleSilos)
 {
     public static ClusterRunJson From(ScaleOutResult r) => new(
         r.Silos, r.Runs.Count > 0 ? "ran" : "failed", r.Problem, r.DeviceBudget, r.ServingKind, r.PlanDevices, BenchJson.Num(r.PlanCeiling),
         r.Runs.Select(x => new ScaleRateJson(x.Rate, MeasuredJson.From(x.Window), BenchJson.Num(x.Http.ServedRate), x.GearAfter, x.LateBatches)).ToArray(),
         r.Peak is { } p ? PeakJson.From(p) : null,
         r.Saturated,
-        r.Work.Select(w => new SiloWorkJson(w.Address, w.Name, w.Status, w.EmulatedDevices, w.Workers, w.Served)).ToArray());
+        r.Work.Select(w => new SiloWorkJson(w.Address, w.Name, w.Status, w.EmulatedDevices, w.Workers, w.Served)).ToArray(),
+        r.IdleSilos);
 }
 
 /// <param name="Measured">Goodput (200s within the SLO per second), attainment, p99, drops, errors and noAnswer of this rate.</param>
@@ -61,12 +62,15 @@ public sealed record SiloWorkJson(string Address, string Name, string Status, in
 
 /// <param name="Ratio">Peak goodput at the SLO of <see cref="Silos"/> silos over <see cref="Over"/> silos' (null when either found no peak).</param>
 /// <param name="Target">1.8 for 2 over 1 (issue 12), 0.9 × Silos/Over in general.</param>
-public sealed record RatioJson(int Silos, int Over, double? Ratio, double Target, bool? MeetsTarget)
+/// <param name="Problem">Why the ratio is not a scale-out figure even if it meets the target: a silo served nothing (null: every silo served).</param>
+public sealed record RatioJson(int Silos, int Over, double? Ratio, double Target, bool? MeetsTarget, string? Problem)
 {
     public static RatioJson From(ScaleOutResult result, ScaleOutResult reference)
     {
         var ratio = ScaleOutRatio.Of(result, reference);
         var target = ScaleOutRatio.TargetFor(result.Silos, reference.Silos);
-        return new RatioJson(result.Silos, reference.Silos, BenchJson.Num(ratio), Math.Round(target, 4), double.IsFinite(ratio) ? ratio >= target : null);
+        var idle = result.IdleSilos.Concat(reference.IdleSilos).ToArray();
+        return new RatioJson(result.Silos, reference.Silos, BenchJson.Num(ratio), Math.Round(target, 4), double.IsFinite(ratio) ? ratio >= target : null,
+            idle.Length == 0 ? null : $"{string.Join(", ", idle)} served nothing: the goodput is not every silo's devices' (see 'work')");
     }
 }

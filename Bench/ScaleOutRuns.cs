@@ -232,6 +232,7 @@ public static class ScaleOutRuns
             text.AppendLine($"{r.Silos,6}{r.DeviceBudget?.ToString(Invariant) ?? "?",9}{(p is null ? "none" : p.Rate.ToString(Invariant)),11}{F(r.PeakGoodput, 1),11}" +
                             $"{(p is null ? "n/a" : P(p.Window.Attainment)),9}{(p is null ? "n/a" : F(p.Window.OkLatency.P99, 0)),9}{(p is null ? "n/a" : p.Window.NoAnswer.ToString(Invariant)),10}" +
                             $"{(p is null ? "n/a" : p.Window.Drops.ToString(Invariant)),7}{(r == results[0] ? "" : F(ratio)),8}{target,8}  {where}");
+            if (r.IdleSilos.Length > 0) text.AppendLine($"{"",6}  WARNING: {string.Join(", ", r.IdleSilos)} served nothing: this row's goodput did not come from all {r.Silos} silos' devices");
             if (r.Problem is not null) text.AppendLine($"{"",6}  note: {r.Problem}");
             else if (r.Runs.Count > 0 && !r.Saturated) text.AppendLine($"{"",6}  note: every rate held the SLO: the peak is a lower bound (sweep higher rates)");
         }

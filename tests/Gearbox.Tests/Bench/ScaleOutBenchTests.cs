@@ -132,6 +132,24 @@ public class ScaleOutBenchTests
         Assert.Equal(1.998, ratio.GetProperty("ratio").GetDouble(), 9); // 199.8 over one silo's peak of 100 (200/s missed the SLO)
         Assert.Equal(1.8, ratio.GetProperty("target").GetDouble(), 9);
         Assert.True(ratio.GetProperty("meetsTarget").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, ratio.GetProperty("problem").ValueKind);
+        Assert.Empty(second.GetProperty("idleSilos").EnumerateArray());
+    }
+
+    [Fact]
+    public void A_silo_that_served_nothing_is_named_and_the_ratio_says_so()
+    {
+        var o = Parse("--scale-out", "1,2", "--slo", "1000");
+        var two = Cluster(2, Rate(100, 1000)) with
+        {
+            Work = [new SiloWork("S127.0.0.1:1:1", "silo-a", "Active", 2, ["fashion/classify/mlp/0"], 900), new SiloWork("S127.0.0.1:2:1", "silo-b", "Active", 2, [], 0)],
+        };
+        Assert.Equal(["silo-b"], two.IdleSilos);
+        var json = BenchJson.Serialize(ScaleOutJson.From(o, [Cluster(1, Rate(100, 1000)), two], new LoadAverageJson(null, null), DateTimeOffset.UnixEpoch));
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal("silo-b", doc.RootElement.GetProperty("clusters")[1].GetProperty("idleSilos")[0].GetString());
+        Assert.Contains("silo-b served nothing", doc.RootElement.GetProperty("ratios")[0].GetProperty("problem").GetString());
+        Assert.Contains("WARNING: silo-b served nothing", ScaleOutRuns.Table([Cluster(1, Rate(100, 1000)), two], 1000));
     }
 
     [Fact]
