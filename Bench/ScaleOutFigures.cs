@@ -15,6 +15,9 @@ public sealed record ScaleOutResult(
     int Silos, string? Problem, int? DeviceBudget, string? ServingKind, int? PlanDevices, double? PlanCeiling,
     IReadOnlyList<ScaleRateRun> Runs, IReadOnlyList<SiloWork> Work)
 {
+    /// <summary>Lines the silos printed that bear on placement (e.g. Orleans could not fetch another silo's device metadata).</summary>
+    public IReadOnlyList<string> SiloWarnings { get; init; } = [];
+
     public static ScaleOutResult NotRun(int silos, string problem) => new(silos, problem, null, null, null, null, [], []);
 
     /// <summary>The highest served rate that held the SLO (<see cref="SweepPeak"/>), null when no rate did.</summary>
@@ -28,6 +31,16 @@ public sealed record ScaleOutResult(
 
     /// <summary>Goodput at the SLO of the peak run: 200s within the SLO per second of its window.</summary>
     public double PeakGoodput => Peak?.Window.Goodput ?? double.NaN;
+}
+
+/// <summary>What in a silo's output bears on where workers are placed.</summary>
+public static class SiloWarnings
+{
+    /// <summary>Orleans' SiloMetadataCache: it could not read a silo's metadata (its announced devices), and will not retry until membership changes.</summary>
+    public const string MetadataFetchFailed = "Error fetching metadata for silo";
+
+    public static string[] From(string silo, IEnumerable<string> output) =>
+        output.Where(l => l.Contains(MetadataFetchFailed, StringComparison.Ordinal)).Select(l => $"{silo}: {l.Trim()}").Distinct().ToArray();
 }
 
 /// <summary>The scale-out verdict: each silo count's peak goodput over the first (smallest) count's, beside the target.</summary>

@@ -36,7 +36,7 @@ public sealed record LoadAverageJson(string? AtStart, string? AtEnd)
 /// <param name="Status">"ran", or "failed" (see Problem; a sweep cut short also carries one).</param>
 public sealed record ClusterRunJson(
     int Silos, string Status, string? Problem, int? DeviceBudget, string? ServingKind, int? PlanDevices, double? PlanCeiling,
-    ScaleRateJson[] Runs, PeakJson? Peak, bool Saturated, SiloWorkJson[] Work, string[] IdleSilos)
+    ScaleRateJson[] Runs, PeakJson? Peak, bool Saturated, SiloWorkJson[] Work, string[] IdleSilos, string[] SiloWarnings)
 {
     public static ClusterRunJson From(ScaleOutResult r) => new(
         r.Silos, r.Runs.Count > 0 ? "ran" : "failed", r.Problem, r.DeviceBudget, r.ServingKind, r.PlanDevices, BenchJson.Num(r.PlanCeiling),
@@ -44,7 +44,8 @@ public sealed record ClusterRunJson(
         r.Peak is { } p ? PeakJson.From(p) : null,
         r.Saturated,
         r.Work.Select(w => new SiloWorkJson(w.Address, w.Name, w.Status, w.EmulatedDevices, w.Workers, w.Served)).ToArray(),
-        r.IdleSilos);
+        r.IdleSilos,
+        [.. r.SiloWarnings]);
 }
 
 /// <param name="Measured">Goodput (200s within the SLO per second), attainment, p99, drops, errors and noAnswer of this rate.</param>

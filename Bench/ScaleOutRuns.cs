@@ -129,7 +129,12 @@ public static class ScaleOutRuns
             var work = await WorkAsync(readings, o.Pipeline, cancel);
             foreach (var w in work)
                 Console.WriteLine($"   {w.Name} ({w.Address}, {w.Status}, {w.EmulatedDevices} emulated devices): served {w.Served} items; workers {string.Join(", ", w.Workers)}");
-            return new ScaleOutResult(silos, cutShort, ready.Value.View.DeviceBudget, ready.Value.View.ServingKind, ready.Value.PlanDevices, ready.Value.Plan.Ceiling, runs, work);
+            var warnings = cluster.Silos.SelectMany(s => SiloWarnings.From(s.Process.Name, s.Process.Tail())).ToArray();
+            foreach (var w in warnings) Console.WriteLine($"   silo output: {w}");
+            return new ScaleOutResult(silos, cutShort, ready.Value.View.DeviceBudget, ready.Value.View.ServingKind, ready.Value.PlanDevices, ready.Value.Plan.Ceiling, runs, work)
+            {
+                SiloWarnings = warnings,
+            };
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
@@ -233,6 +238,7 @@ public static class ScaleOutRuns
                             $"{(p is null ? "n/a" : P(p.Window.Attainment)),9}{(p is null ? "n/a" : F(p.Window.OkLatency.P99, 0)),9}{(p is null ? "n/a" : p.Window.NoAnswer.ToString(Invariant)),10}" +
                             $"{(p is null ? "n/a" : p.Window.Drops.ToString(Invariant)),7}{(r == results[0] ? "" : F(ratio)),8}{target,8}  {where}");
             if (r.IdleSilos.Length > 0) text.AppendLine($"{"",6}  WARNING: {string.Join(", ", r.IdleSilos)} served nothing: this row's goodput did not come from all {r.Silos} silos' devices");
+            if (r.SiloWarnings.Count > 0) text.AppendLine($"{"",6}  silo output: {r.SiloWarnings.Count} line(s) saying '{SiloWarnings.MetadataFetchFailed}' (placement could not see that silo's devices)");
             if (r.Problem is not null) text.AppendLine($"{"",6}  note: {r.Problem}");
             else if (r.Runs.Count > 0 && !r.Saturated) text.AppendLine($"{"",6}  note: every rate held the SLO: the peak is a lower bound (sweep higher rates)");
         }

@@ -168,6 +168,20 @@ public class ScaleOutBenchTests
     }
 
     [Fact]
+    public void A_silo_that_could_not_read_anothers_metadata_is_reported()
+    {
+        string[] output =
+        [
+            "info: Microsoft.Hosting.Lifetime[0]",
+            "fail: Orleans.Runtime.MembershipService.SiloMetadata.SiloMetadataCache[0]",
+            "      Error fetching metadata for silo S127.0.0.1:34345:155196259",
+            "      Error fetching metadata for silo S127.0.0.1:34345:155196259",
+        ];
+        Assert.Equal(["silo1: Error fetching metadata for silo S127.0.0.1:34345:155196259"], SiloWarnings.From("silo1", output));
+        Assert.Empty(SiloWarnings.From("silo2", ["info: started"]));
+    }
+
+    [Fact]
     public void Late_emulated_batches_are_summed_over_every_label_set()
     {
         const string metrics = """
