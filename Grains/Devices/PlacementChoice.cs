@@ -23,7 +23,7 @@ public static class PlacementChoice
             for (var s = 0; s < ordered.Length; s++)
                 if (counts[s] > round) slots.Add(s);
         var (group, replica) = Split(workerKey);
-        var slot = (int)((Mix(StableHash(group)) + (ulong)replica) % (ulong)slots.Count);
+        var slot = (int)((StableHash(group) + (ulong)replica) % (ulong)slots.Count);
         return ordered[slots[slot]].Silo;
     }
 
@@ -32,21 +32,6 @@ public static class PlacementChoice
     {
         var slash = key.LastIndexOf('/');
         return slash > 0 && int.TryParse(key.AsSpan(slash + 1), out var replica) && replica >= 0 ? (key[..slash], replica) : (key, 0);
-    }
-
-    /// <summary>
-    /// MurmurHash3's 64-bit finaliser: FNV-1a's low bits depend only on the low bits of each character, so taken
-    /// mod a small slot count they collide (fashion's mlp, cnn-small and cnn-large all gave slot 2 of 4, putting
-    /// every first replica on one of two silos: measured with ./gearbox bench --scale-out, docs/scale-out.md).
-    /// </summary>
-    public static ulong Mix(ulong k)
-    {
-        k ^= k >> 33;
-        k *= 0xff51afd7ed558ccdUL;
-        k ^= k >> 33;
-        k *= 0xc4ceb9fe1a85ec53UL;
-        k ^= k >> 33;
-        return k;
     }
 
     /// <summary>FNV-1a: string.GetHashCode differs between processes, and every silo must choose alike.</summary>

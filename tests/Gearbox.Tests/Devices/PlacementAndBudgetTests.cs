@@ -49,15 +49,6 @@ public class PlacementAndBudgetTests
     }
 
     [Fact]
-    public void A_cascades_models_spread_over_two_silos_not_only_their_replicas()
-    {
-        // Unmixed FNV-1a put the first replica of all three fashion models on one of two 2-device silos.
-        var silos = new[] { Silo("S127.0.0.1:33307:1", Emulated(2)), Silo("S127.0.0.1:42777:1", Emulated(2)) };
-        var firsts = new[] { "mlp", "cnn-small", "cnn-large" }.Select(m => PlacementChoice.Choose(silos, "emulated", $"fashion/classify/{m}/0")).ToArray();
-        Assert.Equal(2, firsts.Distinct().Count());
-    }
-
-    [Fact]
     public void The_hash_is_stable_across_processes()
     {
         Assert.Equal(0xaf63dc4c8601ec8cUL, PlacementChoice.StableHash("a")); // FNV-1a's published value for "a"
