@@ -1,5 +1,5 @@
-using Gearbox.Bench;
 using System.Text.Json;
+using Gearbox.Bench;
 using Gearbox.Tests.Http;
 using Gearbox.Tests.Serving;
 

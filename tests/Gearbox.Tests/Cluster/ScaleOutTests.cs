@@ -1,5 +1,5 @@
-using Gearbox.Bench;
 using System.Net;
+using Gearbox.Bench;
 using Gearbox.Tests.Http;
 using Xunit.Abstractions;
 using static Gearbox.Tests.Cluster.ClusterRequests;
