@@ -74,6 +74,21 @@ public sealed record BenchOptions(
     /// <summary>--grpc-target: the gateway's gRPC address (default: --target's host, its port + 1, as the gateway listens by default).</summary>
     public Uri? GrpcTarget { get; init; }
 
+    /// <summary>--scale-out: the silo counts to measure in turn, each a fresh cluster the bench starts (null: no scale-out run).</summary>
+    public int[]? ScaleOut { get; init; }
+
+    /// <summary>--emulate-devices: emulated devices each silo of a --scale-out cluster has.</summary>
+    public int EmulateDevices { get; init; } = 2;
+
+    /// <summary>--emulated-profile: the emulated devices' latency tables (a shipped name or a JSON file).</summary>
+    public string EmulatedProfile { get; init; } = "this-machine-cpu";
+
+    /// <summary>--slowdown: every emulated latency is multiplied by this.</summary>
+    public double Slowdown { get; init; } = 100;
+
+    /// <summary>--min-accuracy: the accuracy floor of the default plan the --scale-out clusters make (null: the pipeline's).</summary>
+    public double? MinAccuracy { get; init; }
+
     /// <summary>Seconds a server has to exit after SIGTERM before it is killed.</summary>
     public double StopGraceSeconds { get; init; } = 20;
 
@@ -131,8 +146,21 @@ public sealed record BenchOptions(
                                 more settings for every server started, e.g. Gearbox:Control:ChargeClient=true
                                 (plan with this on-box load generator's CPU charged)
           --start-timeout S     seconds a started server has to become ready (default 180)
-          --gear-wait S         seconds to wait for a started server to show a gear in force (default 30)
+          --gear-wait S         seconds to wait for a started server to show a gear in force (default 30; 120 with
+                                --scale-out, whose plan must cover every silo's devices)
           --svg FILE            draw the run as a timeline: offered rate, p99, gear index and devices per second
+
+        Scale-out (docs/scale-out.md; EMULATED devices, so the devices and not this host are the bottleneck):
+          --scale-out 1,2       for each silo count in turn: start redis-server, that many silos and a
+                                client-mode gateway on free loopback ports, wait until every silo is active
+                                and the gear plan is made for all their devices, sweep --rate, stop them all;
+                                then the peak goodput at the SLO per silo count and its ratio to the first
+          --emulate-devices N   emulated devices per silo (default 2)
+          --emulated-profile P  their latency tables: this-machine-cpu (default), v100-bert or a JSON file
+          --slowdown S          emulated latencies × S (default 100)
+          --min-accuracy A      the plan's accuracy floor (default: the pipeline's)
+          (--slo is required; --rate, --duration, --json, --start-timeout and --gear-wait apply; a silo
+           count's sweep stops after two rates in a row missed the SLO)
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -151,6 +179,7 @@ public sealed record BenchOptions(
             "validate-plan", "gears", "settle", "phases", "json",
             "trace", "trace-seconds", "trace-peak", "compare", "svg", "server", "server-settings", "start-timeout", "gear-wait",
             "protocols", "grpc-target",
+            "scale-out", "emulate-devices", "emulated-profile", "slowdown", "min-accuracy",
         };
         var unknown = values.Keys.FirstOrDefault(k => !known.Contains(k));
         if (unknown is not null) throw new BenchUsageException($"Unknown option '--{unknown}'.");
@@ -213,9 +242,23 @@ public sealed record BenchOptions(
             if (compare.Distinct().Count() != compare.Length) throw new BenchUsageException($"--compare: '{modes}' names a mode twice.");
             if (values.ContainsKey("target")) throw new BenchUsageException("--compare starts its own servers on free loopback ports; leave out --target.");
         }
+        var scaleOut = values.ContainsKey("scale-out") ? ParseSiloCounts(Text("scale-out")) : null;
+        if (scaleOut is not null)
+        {
+            foreach (var other in new[] { "target", "trace", "validate-plan", "phases", "engine-baseline", "engine-only", "protocols", "grpc-target", "compare" })
+                if (values.ContainsKey(other)) throw new BenchUsageException($"--scale-out starts its own clusters and sweeps --rate over JSON; leave out --{other}.");
+            if (!values.ContainsKey("slo"))
+                throw new BenchUsageException("--scale-out needs --slo MS: the emulated devices' slowed-down latencies set it (e.g. --slo 1000 with --slowdown 100; see docs/scale-out.md).");
+        }
+        foreach (var scaleOnly in new[] { "emulate-devices", "emulated-profile", "slowdown", "min-accuracy" })
+            if (values.ContainsKey(scaleOnly) && scaleOut is null) throw new BenchUsageException($"--{scaleOnly} goes with --scale-out.");
+        if (values.ContainsKey("emulated-profile") && string.IsNullOrWhiteSpace(Text("emulated-profile")))
+            throw new BenchUsageException("--emulated-profile needs a profile name (this-machine-cpu, v100-bert) or a JSON file.");
         var serverSettings = ParseServerSettings(values.ContainsKey("server-settings") ? Text("server-settings") ?? "" : null);
-        foreach (var compareOnly in new[] { "server", "server-settings", "start-timeout", "gear-wait" })
+        foreach (var compareOnly in new[] { "server", "server-settings" })
             if (values.ContainsKey(compareOnly) && compare is null) throw new BenchUsageException($"--{compareOnly} goes with --compare.");
+        foreach (var startOnly in new[] { "start-timeout", "gear-wait" })
+            if (values.ContainsKey(startOnly) && compare is null && scaleOut is null) throw new BenchUsageException($"--{startOnly} goes with --compare or --scale-out.");
         if (values.ContainsKey("server") && string.IsNullOrWhiteSpace(Text("server"))) throw new BenchUsageException("--server needs the gateway's dll.");
         var protocols = ParseProtocols(values.ContainsKey("protocols") ? Text("protocols") ?? "" : null);
         if ((validate || phases is not null || trace is not null) && values.ContainsKey("protocols"))
@@ -270,10 +313,26 @@ public sealed record BenchOptions(
             ServerDll = Text("server"),
             ServerSettings = serverSettings,
             StartTimeoutSeconds = Number("start-timeout", 180, 1, 3600),
-            GearWaitSeconds = Number("gear-wait", 30, 0, 600),
+            GearWaitSeconds = Number("gear-wait", scaleOut is null ? 30 : 120, 0, 600),
             Protocols = protocols,
             GrpcTarget = grpcTarget ?? new UriBuilder(target) { Port = target.Port + 1 }.Uri,
+            ScaleOut = scaleOut,
+            EmulateDevices = Integer("emulate-devices", 2, 1, 64),
+            EmulatedProfile = Text("emulated-profile") ?? "this-machine-cpu",
+            Slowdown = Number("slowdown", 100, 1, 100_000),
+            MinAccuracy = values.ContainsKey("min-accuracy") ? Number("min-accuracy", 0, 0, 1) : null,
         };
+    }
+
+    /// <summary>"1,2": distinct silo counts in [1, 8], measured in ascending order (the first is the ratios' reference).</summary>
+    public static int[] ParseSiloCounts(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) throw new BenchUsageException("--scale-out needs silo counts, e.g. 1,2.");
+        var counts = text.Split(',', StringSplitOptions.TrimEntries).Select(c => int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v is >= 1 and <= 8
+            ? v : throw new BenchUsageException($"--scale-out takes silo counts from 1 to 8 separated by commas; '{c}' in '{text}' is not one.")).ToArray();
+        if (counts.Distinct().Count() != counts.Length) throw new BenchUsageException($"--scale-out: '{text}' names a silo count twice.");
+        if (counts.Length < 2) throw new BenchUsageException($"--scale-out compares silo counts: give at least two, e.g. 1,2 (not '{text}').");
+        return [.. counts.Order()];
     }
 
     /// <summary>"Key=Value,Key=Value": configuration keys (Gearbox:Control:ChargeClient) the mode, port and cluster settings do not already set.</summary>

@@ -17,6 +17,7 @@ try
     var paths = GearboxPaths.Default();
     var pipeline = PipelineCatalog.Load().Get(options.Pipeline);
     if (options.Trace is not null) return await TraceRuns.RunAsync(options, pipeline, paths);
+    if (options.ScaleOut is not null) return await ScaleOutRuns.RunAsync(options, pipeline, paths);
     if (!options.EngineOnly && await ClusterDevices.DescribeAsync(options.Target) is { } devices) Console.WriteLine(devices);
     if (options.ValidatePlan || options.Phases is not null) return await GearRuns.RunAsync(options, pipeline, paths);
     var scoredAs = pipeline.Stages[0].Kind == StageKind.TileSplit ? "tiles" : "images";

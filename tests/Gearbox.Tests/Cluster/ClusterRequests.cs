@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gearbox.Bench;
 using Gearbox.Tests.Http;
 using Gearbox.Tests.Serving;
 

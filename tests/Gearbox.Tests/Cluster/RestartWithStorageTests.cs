@@ -1,3 +1,4 @@
+using Gearbox.Bench;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -25,8 +26,8 @@ public sealed class RestartWithStorageTests(ITestOutputHelper output)
     public async Task Plan_pinned_gear_auto_mode_and_stage_configuration_survive_a_restart_of_every_silo()
     {
         await using var azurite = await AzuriteProcess.StartAsync();
-        await using var cluster = await ProcessCluster.StartAsync(silos: 2,
-            settings: ["--Gearbox:Storage:ConnectionString", azurite.ConnectionString, "--Gearbox:Storage:TableName", "restart"]);
+        await using var cluster = await TestCluster.StartAsync(silos: 2,
+            settings: [new("Gearbox:Storage:ConnectionString", azurite.ConnectionString), new("Gearbox:Storage:TableName", "restart")]);
         await Warm(cluster);
 
         // A plan and a pinned gear set by hand.

@@ -1,4 +1,5 @@
 using System.Net;
+using Gearbox.Bench;
 using Gearbox.Tests.Http;
 using Xunit.Abstractions;
 using static Gearbox.Tests.Cluster.ClusterRequests;
@@ -9,7 +10,7 @@ namespace Gearbox.Tests.Cluster;
 public sealed class TwoSilos : IAsyncLifetime
 {
     public ProcessCluster Cluster { get; private set; } = null!;
-    public async Task InitializeAsync() => Cluster = await ProcessCluster.StartAsync(silos: 2);
+    public async Task InitializeAsync() => Cluster = await TestCluster.StartAsync(silos: 2);
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Gearbox.Bench;
 using Gearbox.Tests.Http;
 using Xunit.Abstractions;
 using static Gearbox.Tests.Cluster.ClusterRequests;
@@ -24,7 +25,7 @@ public sealed class SiloFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task Kill_9_of_a_silo_under_load_costs_no_request_its_answer()
     {
-        await using var cluster = await ProcessCluster.StartAsync(silos: 2);
+        await using var cluster = await TestCluster.StartAsync(silos: 2);
         await Warm(cluster);
         var victim = cluster.SiloAt((await Workers(cluster, "fashion")).First().Silo);
         output.WriteLine($"killing {victim.Name} (pid {victim.Pid}), which hosts fashion's first worker");
@@ -45,7 +46,7 @@ public sealed class SiloFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task Sigterm_of_a_silo_under_load_drains_it_without_an_error()
     {
-        await using var cluster = await ProcessCluster.StartAsync(silos: 2);
+        await using var cluster = await TestCluster.StartAsync(silos: 2);
         await Warm(cluster);
         var victim = cluster.SiloAt((await Workers(cluster, "fashion")).First().Silo);
         output.WriteLine($"stopping {victim.Name} (pid {victim.Pid}) with SIGTERM, which hosts fashion's first worker");
@@ -69,7 +70,7 @@ public sealed class SiloFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task Client_gateway_answers_503_with_retry_after_while_no_silo_is_up_and_recovers()
     {
-        await using var cluster = await ProcessCluster.StartAsync(silos: 1);
+        await using var cluster = await TestCluster.StartAsync(silos: 1);
         await Warm(cluster);
         var silo = cluster.Silos[0].Process;
         silo.Signal(ChildProcess.SigKill);

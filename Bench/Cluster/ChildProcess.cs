@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Gearbox.Tests.Cluster;
+namespace Gearbox.Bench;
 
 /// <summary>
 /// A real child process in its own process group (started through setsid, so its pid is the group id),
@@ -99,7 +99,8 @@ public sealed class ChildProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static void KillAll()
+    /// <summary>Kills every process group still alive at once (exit, or a second Ctrl-C).</summary>
+    public static void KillAll()
     {
         ChildProcess[] live;
         lock (LiveLock) live = [.. Live];

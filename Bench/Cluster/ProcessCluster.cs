@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Gearbox.Tests.Cluster;
+namespace Gearbox.Bench;
 
 /// <summary>
 /// redis-server, N standalone silos and one client-mode gateway as real processes on loopback ports.
@@ -9,32 +9,35 @@ namespace Gearbox.Tests.Cluster;
 /// </summary>
 public sealed class ProcessCluster : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly List<ChildProcess> _all = [];
     private readonly GearboxProcesses _processes;
+    private readonly TimeSpan _startTimeout;
     private ChildProcess? _gateway;
 
-    private ProcessCluster(ChildProcess redis, int redisPort, IReadOnlyList<string>? settings)
+    private ProcessCluster(ChildProcess redis, int redisPort, ClusterLaunch launch, TimeSpan startTimeout)
     {
         _all.Add(redis);
-        _processes = new GearboxProcesses(redisPort, settings);
+        _processes = new GearboxProcesses(launch, redisPort);
+        _startTimeout = startTimeout;
         Redis = redis;
+        RedisPort = redisPort;
     }
 
     public ChildProcess Redis { get; }
+    public int RedisPort { get; }
     public List<(ChildProcess Process, SiloPorts Ports)> Silos { get; } = [];
     public ChildProcess Gateway => _gateway ?? throw new InvalidOperationException("The gateway has not started.");
     public HttpClient Http { get; private set; } = null!;
 
-    /// <summary>Redis, <paramref name="silos"/> silos and the gateway; <paramref name="settings"/> go to every silo and the gateway.</summary>
-    public static async Task<ProcessCluster> StartAsync(int silos, IReadOnlyList<string>? settings = null)
+    /// <summary>Starts Redis, <paramref name="silos"/> silos and the gateway, each part given <paramref name="startTimeout"/> (default 90 s) to be up.</summary>
+    public static async Task<ProcessCluster> StartAsync(ClusterLaunch launch, int silos, TimeSpan? startTimeout = null, CancellationToken cancel = default)
     {
-        var redisPort = FreePort.Next();
-        var cluster = new ProcessCluster(await RedisServer.StartAsync(redisPort), redisPort, settings);
+        var redisPort = ServerProcess.FreePorts(1)[0];
+        var cluster = new ProcessCluster(await RedisServer.StartAsync(redisPort), redisPort, launch, startTimeout ?? TimeSpan.FromSeconds(90));
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, silos).Select(_ => cluster.AddSiloAsync()));
-            await cluster.StartGatewayAsync();
+            await Task.WhenAll(Enumerable.Range(0, silos).Select(_ => cluster.AddSiloAsync(cancel)));
+            await cluster.StartGatewayAsync(cancel: cancel);
             return cluster;
         }
         catch
@@ -45,18 +48,19 @@ public sealed class ProcessCluster : IAsyncDisposable
     }
 
     /// <summary>Starts one more silo and waits until it has joined.</summary>
-    public async Task<ChildProcess> AddSiloAsync()
+    public async Task<ChildProcess> AddSiloAsync(CancellationToken cancel = default)
     {
         ChildProcess silo;
         SiloPorts ports;
         lock (_all)
         {
-            ports = new SiloPorts(FreePort.Next(), FreePort.Next(), FreePort.Next());
+            var free = ServerProcess.FreePorts(3);
+            ports = new SiloPorts(free[0], free[1], free[2]);
             silo = _processes.StartSilo($"silo{Silos.Count + 1}", ports);
             _all.Add(silo);
             Silos.Add((silo, ports));
         }
-        await WaitUntil(silo, () => Task.FromResult(silo.Printed(GearboxProcesses.SiloStartedLine)), $"print '{GearboxProcesses.SiloStartedLine}'");
+        await WaitUntil(silo, () => Task.FromResult(silo.Printed(GearboxProcesses.SiloStartedLine)), $"print '{GearboxProcesses.SiloStartedLine}'", cancel);
         return silo;
     }
 
@@ -78,18 +82,18 @@ public sealed class ProcessCluster : IAsyncDisposable
         Silos.Single(s => siloAddress.Contains($":{s.Ports.Silo}:", StringComparison.Ordinal) || siloAddress.Contains($":{s.Ports.Silo}@", StringComparison.Ordinal)).Process;
 
     /// <summary>Starts the gateway; unless told otherwise, waits until /v2/health/ready says ready.</summary>
-    public async Task StartGatewayAsync(bool waitReady = true)
+    public async Task StartGatewayAsync(bool waitReady = true, CancellationToken cancel = default)
     {
-        var port = FreePort.Next();
+        var port = ServerProcess.FreePorts(1)[0];
         _gateway = _processes.StartClientGateway(port);
         lock (_all) _all.Add(_gateway);
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
         if (!waitReady)
         {
-            await WaitUntil(_gateway, async () => await Answers("/v2/health/live"), "answer GET /v2/health/live");
+            await WaitUntil(_gateway, async () => await Answers("/v2/health/live"), "answer GET /v2/health/live", cancel);
             return;
         }
-        await WaitUntil(_gateway, async () => await Answers("/v2/health/ready", HttpStatusCode.OK), "answer 200 to GET /v2/health/ready");
+        await WaitUntil(_gateway, async () => await Answers("/v2/health/ready", HttpStatusCode.OK), "answer 200 to GET /v2/health/ready", cancel);
     }
 
     /// <summary>Every process's last lines, for a failing assertion's message.</summary>
@@ -111,16 +115,16 @@ public sealed class ProcessCluster : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntil(ChildProcess process, Func<Task<bool>> ready, string what)
+    private async Task WaitUntil(ChildProcess process, Func<Task<bool>> ready, string what, CancellationToken cancel)
     {
-        var deadline = DateTime.UtcNow + StartTimeout;
+        var deadline = DateTime.UtcNow + _startTimeout;
         while (DateTime.UtcNow < deadline && !process.HasExited)
         {
             if (await ready()) return;
-            await Task.Delay(200);
+            await Task.Delay(200, cancel);
         }
         throw new InvalidOperationException(
-            $"{process.Name} did not {what} within {StartTimeout.TotalSeconds:0} s.\n{process.Describe()}\n--- the others ---\n{Describe()}");
+            $"{process.Name} did not {what} within {_startTimeout.TotalSeconds:0} s.\n{process.Describe()}\n--- the others ---\n{Describe()}");
     }
 
     public async ValueTask DisposeAsync()

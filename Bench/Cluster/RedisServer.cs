@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace Gearbox.Tests.Cluster;
+namespace Gearbox.Bench;
 
 /// <summary>A real redis-server (apt package redis-server) on a free loopback port, no persistence: the silos' membership table.</summary>
 public static class RedisServer
