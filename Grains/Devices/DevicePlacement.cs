@@ -16,13 +16,23 @@ public sealed class DevicePlacement : PlacementStrategy
 public sealed class DevicePlacementAttribute() : PlacementAttribute(DevicePlacement.Instance);
 
 /// <summary>Chooses among the silos compatible with the grain (those that have its type) by their announced devices.</summary>
-public sealed class DevicePlacementDirector(LocalDevices local) : IPlacementDirector
+public sealed class DevicePlacementDirector(LocalDevices local, Serving.PipelineCatalog catalog) : IPlacementDirector
 {
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var silos = context.GetCompatibleSilos(target)
             .Select(s => (s, s.ToString(), (IReadOnlyList<Contracts.Cluster.DeviceInfo>)local.Announced(s))).ToArray();
-        return Task.FromResult(PlacementChoice.Choose(silos, local.ServingKind, target.GrainIdentity.Key.ToString()!));
+        return Task.FromResult(PlacementChoice.Choose(silos, local.ServingKind, target.GrainIdentity.Key.ToString()!, ModelOrdinal));
+    }
+
+    /// <summary>The model's place in its stage ("pipeline/stage"), from the pipeline catalog.</summary>
+    private (int Index, int Count)? ModelOrdinal(string pipelineStage, string model)
+    {
+        var slash = pipelineStage.IndexOf('/');
+        if (slash <= 0 || !catalog.TryGet(pipelineStage[..slash], out var pipeline)) return null;
+        var stage = pipeline.Stages.FirstOrDefault(s => s.Name == pipelineStage[(slash + 1)..]);
+        var index = stage is null ? -1 : Array.IndexOf(stage.Models, model);
+        return index < 0 ? null : (index, stage!.Models.Length);
     }
 }
 

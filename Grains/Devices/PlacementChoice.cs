@@ -4,15 +4,20 @@ namespace Gearbox.Devices;
 
 /// <summary>
 /// Where a worker ("pipeline/stage/model/replica") goes: the silos' devices of the serving kind are laid out
-/// as slots taken round-robin over the silos (silo A's 1st device, B's 1st, A's 2nd, ...), and replica r of a
-/// model takes slot (hash(pipeline/stage/model) + r) mod slots. Replicas of one model land on different
-/// silos while there are devices left on others, a silo gets workers in proportion to its devices, and every
-/// silo computes the same answer (the hash is stable across processes). Silos that announced no device of the
-/// kind get a worker only when no silo did.
+/// as slots taken round-robin over the silos (silo A's 1st device, B's 1st, A's 2nd, ...). A stage's
+/// workers take consecutive slots from hash(pipeline/stage): model i of n, replica r, takes slot
+/// (hash + i + r·n) mod slots, so a stage's models and replicas spread over the silos instead of
+/// meeting wherever their own hashes happen to collide (FNV-1a's low bits did, for "mlp", "cnn-small" and
+/// "cnn-large": every first replica landed on one silo). A model the stage does not list (its ordinal
+/// unknown) takes hash(pipeline/stage/model) + r. A silo gets workers in proportion to its devices, and
+/// every silo computes the same answer (the hash is stable across processes). Silos that announced no
+/// device of the kind get a worker only when no silo did.
 /// </summary>
 public static class PlacementChoice
 {
-    public static T Choose<T>(IReadOnlyList<(T Silo, string Address, IReadOnlyList<DeviceInfo> Devices)> silos, string servingKind, string workerKey)
+    /// <param name="modelOrdinal">The model's index in its stage and the stage's model count, from "pipeline/stage" and the model; null when unknown.</param>
+    public static T Choose<T>(IReadOnlyList<(T Silo, string Address, IReadOnlyList<DeviceInfo> Devices)> silos, string servingKind, string workerKey,
+        Func<string, string, (int Index, int Count)?>? modelOrdinal = null)
     {
         if (silos.Count == 0) throw new ArgumentException("No compatible silo to place a worker on.", nameof(silos));
         var ordered = silos.OrderBy(s => s.Address, StringComparer.Ordinal).ToArray();
@@ -23,8 +28,12 @@ public static class PlacementChoice
             for (var s = 0; s < ordered.Length; s++)
                 if (counts[s] > round) slots.Add(s);
         var (group, replica) = Split(workerKey);
-        var slot = (int)((StableHash(group) + (ulong)replica) % (ulong)slots.Count);
-        return ordered[slots[slot]].Silo;
+        var model = group.LastIndexOf('/');
+        var stage = model > 0 ? group[..model] : group;
+        var position = model > 0 && modelOrdinal?.Invoke(stage, group[(model + 1)..]) is { } o && o.Count > 0 && o.Index >= 0
+            ? StableHash(stage) + (ulong)o.Index + (ulong)replica * (ulong)o.Count
+            : StableHash(group) + (ulong)replica;
+        return ordered[slots[(int)(position % (ulong)slots.Count)]].Silo;
     }
 
     /// <summary>"p/s/m/3" → ("p/s/m", 3); a key without a numeric last part is its own group, replica 0.</summary>

@@ -49,6 +49,24 @@ public class PlacementAndBudgetTests
     }
 
     [Fact]
+    public void A_stages_models_spread_over_the_silos_whatever_their_names_hash_to()
+    {
+        // The names that collided: FNV-1a of fashion/classify/{mlp,cnn-small,cnn-large} mod 4 took one slot.
+        var silos = new[] { Silo("10.0.0.1:11111", Emulated(2)), Silo("10.0.0.2:11111", Emulated(2)) };
+        string[] models = ["mlp", "cnn-small", "cnn-large"];
+        (int, int)? Ordinal(string stage, string model) => stage == "fashion/classify" ? (Array.IndexOf(models, model), models.Length) : null;
+
+        var first = models.Select(m => PlacementChoice.Choose(silos, "emulated", $"fashion/classify/{m}/0", Ordinal)).ToArray();
+        var all = models.SelectMany(m => Enumerable.Range(0, 2).Select(r => PlacementChoice.Choose(silos, "emulated", $"fashion/classify/{m}/{r}", Ordinal))).ToArray();
+
+        Assert.Equal(2, first.Distinct().Count());                 // three models, both silos
+        Assert.Equal(3, all.Count(a => a == "10.0.0.1:11111"));    // six workers on four devices: three each
+        Assert.Equal(first, models.Select(m => PlacementChoice.Choose(silos.Reverse().ToArray(), "emulated", $"fashion/classify/{m}/0", Ordinal)));
+        var three = silos.Append(Silo("10.0.0.3:11111", Emulated(2))).ToArray();
+        Assert.Equal(3, models.Select(m => PlacementChoice.Choose(three, "emulated", $"fashion/classify/{m}/0", Ordinal)).Distinct().Count());
+    }
+
+    [Fact]
     public void The_hash_is_stable_across_processes()
     {
         Assert.Equal(0xaf63dc4c8601ec8cUL, PlacementChoice.StableHash("a")); // FNV-1a's published value for "a"
