@@ -16,14 +16,25 @@ public sealed class DevicePlacement : PlacementStrategy
 public sealed class DevicePlacementAttribute() : PlacementAttribute(DevicePlacement.Instance);
 
 /// <summary>Chooses among the silos compatible with the grain (those that have its type) by their announced devices.</summary>
-public sealed class DevicePlacementDirector(LocalDevices local, Serving.PipelineCatalog catalog) : IPlacementDirector
+public sealed class DevicePlacementDirector(WorkerPlacement placement) : IPlacementDirector
 {
-    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
-    {
-        var silos = context.GetCompatibleSilos(target)
-            .Select(s => (s, s.ToString(), (IReadOnlyList<Contracts.Cluster.DeviceInfo>)local.Announced(s))).ToArray();
-        return Task.FromResult(PlacementChoice.Choose(silos, local.ServingKind, target.GrainIdentity.Key.ToString()!, ModelOrdinal));
-    }
+    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context) =>
+        Task.FromResult(placement.Choose(context.GetCompatibleSilos(target), target.GrainIdentity.Key.ToString()!));
+}
+
+/// <summary>
+/// Where a worker belongs (<see cref="PlacementChoice"/> over the silos' announced devices and the model's place in its
+/// stage): used by the placement director for a new activation, and by a running worker to notice that the
+/// cluster changed under it (a silo joined) and it now belongs elsewhere.
+/// </summary>
+public sealed class WorkerPlacement(LocalDevices local, Serving.PipelineCatalog catalog)
+{
+    public SiloAddress Choose(IEnumerable<SiloAddress> silos, string workerKey) =>
+        PlacementChoice.Choose(silos.Select(s => (s, s.ToString(), (IReadOnlyList<Contracts.Cluster.DeviceInfo>)local.Announced(s))).ToArray(),
+            local.ServingKind, workerKey, ModelOrdinal);
+
+    /// <summary>The silo the worker belongs on among the live silos now.</summary>
+    public SiloAddress ChooseAmongLive(string workerKey) => Choose(local.LiveSilos(), workerKey);
 
     /// <summary>The model's place in its stage ("pipeline/stage"), from the pipeline catalog.</summary>
     private (int Index, int Count)? ModelOrdinal(string pipelineStage, string model)
@@ -42,6 +53,7 @@ public static class DevicePlacementRegistration
     public static IServiceCollection AddDevicePlacement(this IServiceCollection services)
     {
         if (services.Any(d => d.ServiceType == typeof(Registered))) return services;
+        services.AddSingleton<WorkerPlacement>();
         services.AddPlacementDirector<DevicePlacement, DevicePlacementDirector>();
         return services.AddSingleton<Registered>();
     }

@@ -21,8 +21,13 @@ namespace Gearbox.Serving;
 [Reentrant]
 [DevicePlacement] // on a silo with devices, a model's replicas spread over silos (docs/devices.md)
 [CollectionAgeLimit(AlwaysActive = true)]
-public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, GearControlOptions control, ILogger<WorkerGrain> logger) : Grain, IWorkerGrain
+public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, GearControlOptions control, WorkerPlacement placement, ILogger<WorkerGrain> logger)
+    : Grain, IWorkerGrain
 {
+    /// <summary>How often a worker checks that it is still on the silo placement would choose, and how many checks in a row must disagree before it moves.</summary>
+    private static readonly TimeSpan PlacementCheckPeriod = TimeSpan.FromSeconds(2);
+    private const int ChecksBeforeMoving = 2;
+
     private readonly WorkerCounter _counter = new();
     private readonly EdfQueue<Pending> _queue = new();
     private InferenceEngine? _engine;
@@ -36,6 +41,7 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
     private double _queueDelayMs, _busyMs;
     private Task? _recovery;
     private int? _emulatedDevice; // with emulated devices: the one this worker's batches run on
+    private int _misplacedChecks;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -44,7 +50,25 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
         var period = TimeSpan.FromMilliseconds(control.WindowMs);
         this.RegisterGrainTimer(() => _settings is not null && _counter.Take(key, _settings.Model, _queue.Count) is { } report
             ? monitor.ReportWorker(report) : Task.CompletedTask, new GrainTimerCreationOptions(period, period));
+        this.RegisterGrainTimer(CheckPlacement, new GrainTimerCreationOptions(PlacementCheckPeriod, PlacementCheckPeriod));
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Activations stay where they were placed, so workers placed before a silo joined (or before its devices
+    /// were known here) would never use it. A worker that placement would now put on another silo, in two
+    /// checks in a row (membership settles), deactivates once idle; its next call activates it there, and it
+    /// fetches its settings from its stage (calls that arrive meanwhile wait for the new activation).
+    /// </summary>
+    private Task CheckPlacement()
+    {
+        if (_settings is null) return Task.CompletedTask;
+        var belongs = placement.ChooseAmongLive(this.GetPrimaryKeyString());
+        _misplacedChecks = belongs.Equals(silo.SiloAddress) ? 0 : _misplacedChecks + 1;
+        if (_misplacedChecks < ChecksBeforeMoving) return Task.CompletedTask;
+        logger.LogInformation("Worker {Worker} moves from {Silo} to {Target}: the cluster's devices changed", this.GetPrimaryKeyString(), silo.SiloAddress, belongs);
+        _misplacedChecks = int.MinValue; // once
+        return Retire();
     }
 
     public async Task Configure(WorkerSettings settings)

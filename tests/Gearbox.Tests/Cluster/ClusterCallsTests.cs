@@ -12,13 +12,17 @@ public sealed class ClusterCallsTests
 
     public ClusterCallsTests() => _calls = new ClusterCalls(_time, retryAfterSeconds: 2);
 
-    /// <summary>Moves the fake clock in 50 ms steps until the call ends (at most a simulated minute).</summary>
+    /// <summary>
+    /// Moves the fake clock in 50 ms steps until the call ends (at most a simulated minute). Each step waits a
+    /// real millisecond or two: the call's continuations run on the thread pool, and a loop that only yielded
+    /// could advance the whole minute before the call registered its next timer.
+    /// </summary>
     private async Task Drive(Task run)
     {
         for (var step = 0; step < 1200 && !run.IsCompleted; step++)
         {
             _time.Advance(TimeSpan.FromMilliseconds(50));
-            await Task.Yield();
+            await Task.Delay(2);
         }
         Assert.True(run.IsCompleted, "the call did not end within a simulated minute");
     }
