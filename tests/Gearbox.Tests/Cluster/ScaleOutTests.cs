@@ -38,10 +38,11 @@ public sealed class ScaleOutTests(TwoSilos two, ITestOutputHelper output) : ICla
     public async Task A_third_silo_joins_and_gets_work()
     {
         var third = await Cluster.AddSiloAsync();
-        // New activations may go to the newcomer: pipelines whose grains have not been activated yet, or
-        // that lost them, place theirs now. (Moving live workers to it is the re-plan's job, not tested here.)
+        // Workers that placement now puts on the newcomer move there (each checks every 2 s and moves after two
+        // checks in a row agree, once this silo's devices are known cluster-wide), and new activations go there
+        // too; 30 rounds of a second leave room for a loaded machine.
         var hosts = new HashSet<string>();
-        for (var round = 0; round < 10 && !hosts.Contains(third.Name); round++)
+        for (var round = 0; round < 30 && !hosts.Contains(third.Name); round++)
         {
             foreach (var pipeline in AllPipelines)
             {
