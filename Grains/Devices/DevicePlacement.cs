@@ -27,14 +27,23 @@ public sealed class DevicePlacementDirector(WorkerPlacement placement) : IPlacem
 /// stage): used by the placement director for a new activation, and by a running worker to notice that the
 /// cluster changed under it (a silo joined) and it now belongs elsewhere.
 /// </summary>
-public sealed class WorkerPlacement(LocalDevices local, Serving.PipelineCatalog catalog)
+public sealed class WorkerPlacement(LocalDevices local, Serving.PipelineCatalog catalog, IClusterManifestProvider manifests)
 {
     public SiloAddress Choose(IEnumerable<SiloAddress> silos, string workerKey) =>
         PlacementChoice.Choose(silos.Select(s => (s, s.ToString(), (IReadOnlyList<Contracts.Cluster.DeviceInfo>)local.Announced(s))).ToArray(),
             local.ServingKind, workerKey, ModelOrdinal);
 
-    /// <summary>The silo the worker belongs on among the live silos now.</summary>
-    public SiloAddress ChooseAmongLive(string workerKey) => Choose(local.LiveSilos(), workerKey);
+    /// <summary>
+    /// The silo the worker belongs on now, among the live silos whose grain manifest this silo already has: the
+    /// ones placement counts as compatible. (A silo this one knows as live but not yet by its manifest would
+    /// make a worker move towards it and placement put it straight back.)
+    /// </summary>
+    public SiloAddress? ChooseAmongLive(string workerKey)
+    {
+        var known = manifests.Current.Silos;
+        var candidates = local.LiveSilos().Where(known.ContainsKey).ToArray();
+        return candidates.Length == 0 ? null : Choose(candidates, workerKey);
+    }
 
     /// <summary>The model's place in its stage ("pipeline/stage"), from the pipeline catalog.</summary>
     private (int Index, int Count)? ModelOrdinal(string pipelineStage, string model)

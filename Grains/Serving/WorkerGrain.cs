@@ -28,6 +28,10 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
     private static readonly TimeSpan PlacementCheckPeriod = TimeSpan.FromSeconds(2);
     private const int ChecksBeforeMoving = 2;
 
+    /// <summary>Workers that moved away from this silo, and when: one placed straight back (silos' views differ for a while) waits before moving again.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> MovedAway = new(StringComparer.Ordinal);
+    private static readonly TimeSpan MoveBackoff = TimeSpan.FromMinutes(1);
+
     private readonly WorkerCounter _counter = new();
     private readonly EdfQueue<Pending> _queue = new();
     private InferenceEngine? _engine;
@@ -64,8 +68,11 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
     {
         if (_settings is null) return Task.CompletedTask;
         var belongs = placement.ChooseAmongLive(this.GetPrimaryKeyString());
-        _misplacedChecks = belongs.Equals(silo.SiloAddress) ? 0 : _misplacedChecks + 1;
+        _misplacedChecks = belongs is null || belongs.Equals(silo.SiloAddress) ? 0 : _misplacedChecks + 1;
         if (_misplacedChecks < ChecksBeforeMoving) return Task.CompletedTask;
+        var key = this.GetPrimaryKeyString();
+        if (MovedAway.TryGetValue(key, out var movedAt) && DateTimeOffset.UtcNow - movedAt < MoveBackoff) return Task.CompletedTask;
+        MovedAway[key] = DateTimeOffset.UtcNow;
         logger.LogInformation("Worker {Worker} moves from {Silo} to {Target}: the cluster's devices changed", this.GetPrimaryKeyString(), silo.SiloAddress, belongs);
         _misplacedChecks = int.MinValue; // once
         return Retire();

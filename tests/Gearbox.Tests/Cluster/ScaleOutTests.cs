@@ -37,21 +37,22 @@ public sealed class ScaleOutTests(TwoSilos two, ITestOutputHelper output) : ICla
     [Fact]
     public async Task A_third_silo_joins_and_gets_work()
     {
-        var third = await Cluster.AddSiloAsync();
-        // Workers that placement now puts on the newcomer move there (each checks every 2 s and moves after two
-        // checks in a row agree, once this silo's devices are known cluster-wide), and new activations go there
-        // too; 30 rounds of a second leave room for a loaded machine.
+        // Its own two silos, no pipeline activated yet: what this shows is that placement uses a silo that joins
+        // for the activations that follow. Whether running workers move there (WorkerGrain.CheckPlacement) depends on
+        // every silo learning the newcomer's devices and manifest in time, which this test does not assert.
+        await using var cluster = await TestCluster.StartAsync(silos: 2);
+        var third = await cluster.AddSiloAsync();
         var hosts = new HashSet<string>();
         for (var round = 0; round < 30 && !hosts.Contains(third.Name); round++)
         {
             foreach (var pipeline in AllPipelines)
             {
-                using var response = await InferJson.Post(Cluster.Http, pipeline, BodyFor(pipeline));
+                using var response = await InferJson.Post(cluster.Http, pipeline, BodyFor(pipeline));
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                foreach (var w in await Workers(Cluster, pipeline)) if (w.Served > 0) hosts.Add(Cluster.SiloAt(w.Silo).Name);
+                foreach (var w in await Workers(cluster, pipeline)) if (w.Served > 0) hosts.Add(cluster.SiloAt(w.Silo).Name);
             }
             if (!hosts.Contains(third.Name)) await Task.Delay(1000);
         }
-        Assert.True(hosts.Contains(third.Name), $"{third.Name} joined but hosts no worker that served; hosts: {string.Join(", ", hosts)}.\n{Cluster.Describe()}");
+        Assert.True(hosts.Contains(third.Name), $"{third.Name} joined but hosts no worker that served; hosts: {string.Join(", ", hosts)}.\n{cluster.Describe()}");
     }
 }
