@@ -46,8 +46,10 @@ public sealed class LocalDevices
         var cache = _services.GetService<ISiloMetadataCache>();
         if (cache is null) return [];
         if (silo.Equals(_silo.SiloAddress)) return Devices;
+        // A silo whose metadata has not reached this one yet (it just joined) counts as having this silo's devices:
+        // silos of one cluster run alike, and counting it as deviceless would keep it out of placement until then.
         return cache.GetSiloMetadata(silo)?.Metadata.TryGetValue(DeviceAnnouncement.MetadataKey, out var value) == true
-            ? DeviceAnnouncement.Decode(value) : [];
+            ? DeviceAnnouncement.Decode(value) : Devices;
     }
 
     /// <summary>The live (active) silos the membership knows now.</summary>
