@@ -57,7 +57,10 @@ public sealed class InferenceEngine : IDisposable
         _threads = threads;
     }
 
-    /// <summary>Runs a batch: <paramref name="inputs"/> holds <paramref name="count"/> images of side*side floats in [0, 1].</summary>
+    /// <summary>
+    /// Runs a batch: <paramref name="inputs"/> holds <paramref name="count"/> images of side*side floats in [0, 1]
+    /// (the profiler's, trainer's and warm-up's path; serving takes the images as they came, <see cref="InferAsync(IReadOnlyList{ImageItem})"/>).
+    /// </summary>
     public Task<InferenceOutput> InferAsync(float[] inputs, int count)
     {
         if (count < 1 || inputs.Length != count * Spec.InputSize)
