@@ -1,21 +1,23 @@
 using System.Text;
 using Gearbox.Contracts.Protocol;
+using Gearbox.Contracts.Serving;
 using Gearbox.Data;
 
 namespace Gearbox.Bench;
 
 /// <summary>
 /// The bench's inputs: real test-split images (or grids built from them), each with its true labels
-/// (one per item, or one per tile with -1 for an empty tile), its floats for the engine and its
-/// infer request body, serialised once so sending allocates nothing per request.
+/// (one per item, or one per tile with -1 for an empty tile), all of them as one UINT8 batch for the
+/// engine (fed as the workers feed it) and its infer request body, serialised once so sending allocates
+/// nothing per request.
 /// </summary>
 public sealed class BenchImages
 {
-    private BenchImages(int side, byte[][] pixels, float[][] floats, int[][] truths, byte[][] bodies)
+    private BenchImages(int side, byte[][] pixels, ImageBatch batch, int[][] truths, byte[][] bodies)
     {
         Side = side;
         Pixels = pixels;
-        Floats = floats;
+        Batch = batch;
         Truths = truths;
         Bodies = bodies;
     }
@@ -23,10 +25,11 @@ public sealed class BenchImages
     public int Side { get; }
     /// <summary>Each image's UINT8 pixels, row-major (what the binary and gRPC senders send raw).</summary>
     public byte[][] Pixels { get; }
-    public float[][] Floats { get; }
+    /// <summary>All images as one UINT8 batch, in order: the engine baseline takes views of it (as a request's batch reaches a worker).</summary>
+    public ImageBatch Batch { get; }
     public int[][] Truths { get; }
     public byte[][] Bodies { get; }
-    public int Count => Floats.Length;
+    public int Count => Pixels.Length;
     public int SlotsPerItem => Truths[0].Length;
 
     public static BenchImages Load(GearboxPaths paths, int inputSide, int count, double sloMs)
@@ -47,17 +50,16 @@ public sealed class BenchImages
     private static BenchImages Build(int side, int count, Func<int, byte[]> pixels, Func<int, int[]> truth, double sloMs)
     {
         var all = new byte[count][];
-        var floats = new float[count][];
+        var batch = new byte[count * side * side];
         var truths = new int[count][];
         var bodies = new byte[count][];
         for (var i = 0; i < count; i++)
         {
             var image = all[i] = pixels(i);
-            // Divide like the dataset loader, so the engine baseline sees the floats the gateway decodes.
-            floats[i] = Array.ConvertAll(image, b => b / 255f);
+            image.CopyTo(batch, i * side * side);
             truths[i] = truth(i);
             bodies[i] = Encoding.UTF8.GetBytes(InferRequestJson.ForImage(image, side, sloMs));
         }
-        return new BenchImages(side, all, floats, truths, bodies);
+        return new BenchImages(side, all, ImageBatch.Uint8(batch, side * side), truths, bodies);
     }
 }

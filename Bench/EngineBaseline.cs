@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gearbox.Contracts.Serving;
 
 namespace Gearbox.Bench;
 
@@ -8,21 +9,22 @@ public sealed record EngineFigures(LatencyStats SingleImage, double MaxThroughpu
 /// <summary>
 /// Measures the in-process pipeline: the latency of one image at a time (no queueing: the low-load
 /// floor) and the most images per second it sustains with batches, several batches in flight so each
-/// model's engine thread stays busy.
+/// model's engine thread stays busy. Images go in as the served path's workers take them: views of one
+/// UINT8 batch, each item copied once into the engine's input tensor.
 /// </summary>
 public static class EngineBaseline
 {
     public static async Task<EngineFigures> RunAsync(EnginePipeline engine, BenchImages images, int samples, int batch, int items)
     {
-        for (var k = 0; k < 20; k++) await engine.RunAsync([images.Floats[k % images.Count]]); // warm up (JIT, allocator)
+        for (var k = 0; k < 20; k++) await engine.RunAsync(Slice(images, k, 1)); // warm up (JIT, allocator)
         await engine.RunAsync(Slice(images, 0, batch));
 
         var latencies = new double[samples];
         for (var k = 0; k < samples; k++)
         {
-            var input = images.Floats[k % images.Count];
+            var input = Slice(images, k, 1);
             var clock = Stopwatch.StartNew();
-            await engine.RunAsync([input]);
+            await engine.RunAsync(input);
             latencies[k] = clock.Elapsed.TotalMilliseconds;
         }
 
@@ -58,12 +60,12 @@ public static class EngineBaseline
         for (var start = 0; start < indices.Count; start += batch)
         {
             var chunk = indices.Skip(start).Take(batch).ToArray();
-            var labels = await engine.RunAsync(chunk.Select(i => images.Floats[i]).ToArray());
+            var labels = await engine.RunAsync(images.Batch.Select(chunk));
             for (var k = 0; k < chunk.Length; k++) accuracy.Add(labels[k], images.Truths[chunk[k]]);
         }
         return accuracy;
     }
 
-    private static float[][] Slice(BenchImages images, int start, int count) =>
-        Enumerable.Range(start, count).Select(i => images.Floats[i % images.Count]).ToArray();
+    private static ImageBatch Slice(BenchImages images, int start, int count) =>
+        images.Batch.Select(Enumerable.Range(start, count).Select(i => i % images.Count).ToArray());
 }

@@ -49,40 +49,36 @@ public sealed class EnginePipeline : IDisposable
     }
 
     /// <summary>Labels per item: one for a classifier pipeline, one per tile (-1 when empty) for a grid.</summary>
-    public async Task<int[][]> RunAsync(IReadOnlyList<float[]> items)
+    public async Task<int[][]> RunAsync(ImageBatch items)
     {
         var first = _pipeline.Stages[0];
         if (first.Kind == StageKind.Cascade)
             return (await RunCascadeAsync(items)).Select(label => new[] { label }).ToArray();
 
-        var detection = await _engines[first.Models[0]].InferAsync(Concat(items), items.Count);
+        var detection = await _engines[first.Models[0]].InferAsync(items);
         var labels = new int[items.Count][];
-        var tiles = new List<float[]>();
-        var owners = new List<(int Item, int Tile)>();
+        var owners = new List<(int Grid, int Tile)>();
         for (var i = 0; i < items.Count; i++)
         {
             labels[i] = Enumerable.Repeat(-1, GridImages.Tiles).ToArray();
             for (var t = 0; t < GridImages.Tiles; t++)
-            {
-                if (!detection.TileMask![i][t]) continue;
-                tiles.Add(GridImages.CutTile(items[i], t));
-                owners.Add((i, t));
-            }
+                if (detection.TileMask![i][t]) owners.Add((i, t));
         }
-        if (tiles.Count == 0) return labels;
-        var classes = await RunCascadeAsync(tiles);
-        for (var k = 0; k < owners.Count; k++) labels[owners[k].Item][owners[k].Tile] = classes[k];
+        if (owners.Count == 0) return labels;
+        var classes = await RunCascadeAsync(GridImages.CutTiles(items, owners));
+        for (var k = 0; k < owners.Count; k++) labels[owners[k].Grid][owners[k].Tile] = classes[k];
         return labels;
     }
 
-    private async Task<int[]> RunCascadeAsync(IReadOnlyList<float[]> items)
+    /// <summary>The cascade as the served path runs it: each model gets a view of the items still open (same buffer).</summary>
+    private async Task<int[]> RunCascadeAsync(ImageBatch items)
     {
         var labels = new int[items.Count];
         var pending = Enumerable.Range(0, items.Count).ToList();
         var models = Cascade.Models;
         for (var m = 0; m < models.Length && pending.Count > 0; m++)
         {
-            var output = await _engines[models[m]].InferAsync(Concat(pending.Select(i => items[i]).ToList()), pending.Count);
+            var output = await _engines[models[m]].InferAsync(pending.Count == items.Count ? items : items.Select(pending));
             var last = m == models.Length - 1;
             var unsure = new List<int>();
             for (var k = 0; k < pending.Count; k++)
@@ -93,14 +89,6 @@ public sealed class EnginePipeline : IDisposable
             pending = unsure;
         }
         return labels;
-    }
-
-    private static float[] Concat(IReadOnlyList<float[]> items)
-    {
-        var size = items[0].Length;
-        var all = new float[items.Count * size];
-        for (var i = 0; i < items.Count; i++) items[i].CopyTo(all, i * size);
-        return all;
     }
 
     public void Dispose()

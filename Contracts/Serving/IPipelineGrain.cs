@@ -25,7 +25,7 @@ public sealed record PipelineSnapshot(
 [Alias("gearbox.IPipelineGrain")]
 public interface IPipelineGrain : IGrainWithStringKey
 {
-    [Alias("Infer")] Task<PipelineItem[]> Infer([Immutable] float[][] inputs, double deadlineUnixMs, CancellationToken cancellation = default);
+    [Alias("Infer")] Task<PipelineItem[]> Infer([Immutable] ImageBatch inputs, double deadlineUnixMs, CancellationToken cancellation = default);
 
     /// <summary>Configures a stage; returns once every router runs requests it starts from then on with the new configuration.</summary>
     [Alias("Configure")] Task Configure(string stage, StageConfiguration configuration);

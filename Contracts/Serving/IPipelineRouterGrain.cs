@@ -8,10 +8,10 @@ namespace Gearbox.Contracts.Serving;
 [Alias("gearbox.IPipelineRouterGrain")]
 public interface IPipelineRouterGrain : IGrainWithStringKey
 {
-    /// <param name="inputs">Items of side*side floats in [0, 1]; not changed by anyone after the call (so not copied).</param>
+    /// <param name="inputs">The request's images (UINT8 or FP32, side*side pixels each) in one immutable buffer, as the gateway decoded them: not copied on the way to the workers within a silo (a cascade forwards a view of the same buffer).</param>
     /// <param name="deadlineUnixMs">When the answer is due, Unix ms.</param>
     /// <param name="cancellation">Cancelled when the caller gave up: items not yet run are not run.</param>
-    [Alias("Infer")] Task<PipelineItem[]> Infer([Immutable] float[][] inputs, double deadlineUnixMs, CancellationToken cancellation = default);
+    [Alias("Infer")] Task<PipelineItem[]> Infer([Immutable] ImageBatch inputs, double deadlineUnixMs, CancellationToken cancellation = default);
 
     /// <summary>The version of the route this router runs requests on now (checked with the pipeline as a request would be); for diagnostics and tests.</summary>
     [Alias("GetRouteVersion")] Task<long> GetRouteVersion();

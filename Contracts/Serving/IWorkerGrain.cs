@@ -26,17 +26,19 @@ public sealed record WorkerStats(
 /// <summary>
 /// One replica of one model on one device, key "{pipeline}/{stage}/{model}/{replica}". Items wait in
 /// an earliest-deadline-first queue; the batcher runs them in dynamic batches off the Orleans
-/// scheduler and answers hopeless ones at once with DeadlineExceeded.
+/// scheduler and answers hopeless ones at once with DeadlineExceeded. A call's items are answered
+/// together: the call completes once every one of its items has run or been dropped.
 /// </summary>
 [Alias("gearbox.IWorkerGrain")]
 public interface IWorkerGrain : IGrainWithStringKey
 {
     [Alias("Configure")] Task Configure(WorkerSettings settings);
 
-    /// <param name="inputs">Items of side*side floats in [0, 1].</param>
+    /// <param name="inputs">The items, side*side pixels each (UINT8 or FP32), in one buffer the worker copies once into its batch tensor; not copied on a call within the silo.</param>
     /// <param name="deadlineUnixMs">When the answer is due, Unix ms.</param>
     /// <param name="cancellation">Cancelled when the caller gave up: items still queued are then dropped, not run.</param>
-    [Alias("Infer")] Task<ItemResult[]> Infer([Immutable] float[][] inputs, double deadlineUnixMs, CancellationToken cancellation = default);
+    /// <returns>One result per item, in order.</returns>
+    [Alias("Infer")] Task<ItemResult[]> Infer([Immutable] ImageBatch inputs, double deadlineUnixMs, CancellationToken cancellation = default);
 
     [Alias("GetStats")] Task<WorkerStats> GetStats();
 

@@ -35,7 +35,7 @@ public static class InferEndpoint
             PipelineItem[] results;
             try
             {
-                var called = await cluster.RunAsync(attempt => pipelines.Get(name).Infer(request.Items, deadline.Value.DeadlineUnixMs, attempt),
+                var called = await cluster.RunAsync(attempt => pipelines.Get(name).Infer(request.Images, deadline.Value.DeadlineUnixMs, attempt),
                     deadline.Value.DeadlineUnixMs, http.RequestAborted);
                 if (!called.IsOk)
                     return Answer(http, name, called.Error.Status == 504 ? "dropped" : "unavailable", arrival, called.Error);

@@ -59,7 +59,7 @@ public sealed record GrpcInferRequest(InferRequest Request, string[] Outputs, bo
         return new GrpcInferRequest(request, outputs.Value, raw);
     }
 
-    private static ProtocolResult<float[][]> ReadContents(ModelInferRequest message, ModelInferRequest.Types.InferInputTensor input, int count, int side)
+    private static ProtocolResult<ImageBatch> ReadContents(ModelInferRequest message, ModelInferRequest.Types.InferInputTensor input, int count, int side)
     {
         var contents = input.Contents;
         var typed = contents is not null && ElementCount(contents) > 0;
@@ -71,7 +71,10 @@ public sealed record GrpcInferRequest(InferRequest Request, string[] Outputs, bo
             if (message.RawInputContents.Count != message.Inputs.Count)
                 return ProtocolErrors.InvalidRequest(
                     $"'raw_input_contents' holds {message.RawInputContents.Count} entries; it needs one per input ({message.Inputs.Count}).", "/raw_input_contents");
-            return ImageTensor.FromRaw(message.RawInputContents[0].Span, input.Datatype, input.Shape, count, side, "/raw_input_contents/0");
+            // The parsed ByteString owns an array of exactly its bytes and never writes it: the batch takes it over (no copy).
+            var raw = message.RawInputContents[0];
+            var owned = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(raw.Memory, out var segment) ? segment.Array : null;
+            return ImageTensor.FromRaw(raw.Span, input.Datatype, input.Shape, count, side, "/raw_input_contents/0", owned);
         }
         if (!typed)
             return ProtocolErrors.InvalidRequest(

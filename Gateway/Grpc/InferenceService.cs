@@ -81,7 +81,7 @@ public sealed class InferenceService(
             PipelineItem[] results;
             try
             {
-                var called = await cluster.RunAsync(attempt => pipelines.Get(name).Infer(request.Request.Items, deadlineUnixMs, attempt),
+                var called = await cluster.RunAsync(attempt => pipelines.Get(name).Infer(request.Request.Images, deadlineUnixMs, attempt),
                     deadlineUnixMs, context.CancellationToken);
                 if (!called.IsOk) throw Fail(name, called.Error.Status == 504 ? "dropped" : "unavailable", arrival, called.Error);
                 results = called.Value;

@@ -1,14 +1,16 @@
 using System.Globalization;
 using System.Text.Json;
+using Gearbox.Contracts.Serving;
 
 namespace Gearbox.Gateway.Protocol;
 
 /// <summary>
 /// Reads one input's "data" in a single pass: numbers, flat or in nested arrays, go row-major straight
-/// into per-item float arrays of side*side. Members of an input may come in any order, so the datatype
-/// is not known yet: the reader notes the first value that breaks each datatype's rule and the caller
-/// checks them once the datatype is known. It stops at MaxItems images' worth of values (413), so a
-/// huge body never becomes a huge allocation.
+/// into one buffer for the whole batch: bytes while every value is a whole number 0..255 (UINT8 pixels,
+/// the common case), floats from the first value that is not. Members of an input may come in any order,
+/// so the datatype is not known yet: the reader notes the first value that breaks each datatype's rule
+/// and the caller checks them once the datatype is known (<see cref="ToBatch"/>). It stops at MaxItems
+/// images' worth of values (413), so a huge body never becomes a huge allocation.
 /// </summary>
 internal sealed class ImageDataReader
 {
@@ -18,15 +20,16 @@ internal sealed class ImageDataReader
     private readonly int _itemSize;
     private readonly long _maxValues;
     private readonly string _pointer;
-    private readonly List<float[]> _items = [];
-    private float[] _current = [];
-    private int _pixel;
+    private byte[] _bytes;     // the values while all are whole numbers 0..255
+    private float[]? _floats;  // the values once one is not (then _bytes is no longer used)
 
-    public ImageDataReader(int itemSize, string pointer)
+    /// <param name="expectedValues">The value count the shape (if already read) announces: the buffer's first size, so a well-formed body fills it exactly; 0 when unknown.</param>
+    public ImageDataReader(int itemSize, string pointer, long expectedValues = 0)
     {
         _itemSize = itemSize;
         _maxValues = (long)itemSize * ProtocolLimits.MaxItems;
         _pointer = pointer;
+        _bytes = new byte[expectedValues > 0 ? Math.Min(expectedValues, _maxValues) : itemSize];
         Array.Fill(NestedLengths, -1);
     }
 
@@ -42,8 +45,24 @@ internal sealed class ImageDataReader
     public ValueFault? FirstOutsideByteRange { get; private set; }
     public ValueFault? FirstOutsideUnitRange { get; private set; }
 
-    /// <summary>The complete items read so far (a partial last item only when the count is not a multiple of side*side).</summary>
-    public float[][] Items => [.. _items];
+    /// <summary>
+    /// The values read as a batch of <paramref name="element"/> items; call once <see cref="Count"/> is known to
+    /// be whole items and the values are known to obey the datatype's rule (UINT8: whole numbers 0..255).
+    /// UINT8 values read as bytes become the batch's buffer as they are (trimmed only when the shape was not known first).
+    /// </summary>
+    public ImageBatch ToBatch(ImageElement element)
+    {
+        var count = (int)Count;
+        if (element == ImageElement.Uint8)
+        {
+            if (_floats is not null) throw new InvalidOperationException("UINT8 data holds a value that is not a whole number 0..255; check FirstNonInteger and FirstOutsideByteRange first.");
+            return ImageBatch.Uint8(_bytes.Length == count ? _bytes : _bytes[..count], _itemSize);
+        }
+        var bytes = new byte[count * sizeof(float)];
+        for (var i = 0; i < count; i++)
+            System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), _floats is null ? _bytes[i] : _floats[i]);
+        return new ImageBatch(ImageElement.Fp32, _itemSize, bytes);
+    }
 
     /// <summary>Reads the value the reader is positioned on (the "data" member's value) to its end.</summary>
     public ProtocolError? Read(ref Utf8JsonReader reader)
@@ -114,19 +133,33 @@ internal sealed class ImageDataReader
             return ProtocolErrors.ValueOutOfRange("'data' holds a number too large to represent; pixel values are 0..255 (UINT8) or 0..1 (FP32).", ElementPointer(counts, depth));
         }
 
-        if (_pixel == 0)
-        {
-            _current = new float[_itemSize];
-            _items.Add(_current);
-        }
-        _current[_pixel] = (float)value;
-        if (++_pixel == _itemSize) _pixel = 0;
+        Store(value, integral);
 
         if (!integral) FirstNonInteger ??= Fault(value, counts, depth);
         if (value < 0 || value > 255) FirstOutsideByteRange ??= Fault(value, counts, depth);
         if (value < 0 || value > 1) FirstOutsideUnitRange ??= Fault(value, counts, depth);
         Count++;
         return null;
+    }
+
+    /// <summary>Writes value number <see cref="Count"/>: as a byte while all are bytes, else as a float (as today's FP32 path reads it).</summary>
+    private void Store(double value, bool integral)
+    {
+        var index = (int)Count;
+        if (_floats is null && integral && value is >= 0 and <= 255)
+        {
+            if (index == _bytes.Length) Array.Resize(ref _bytes, (int)Math.Min(_bytes.Length * 2L, _maxValues));
+            _bytes[index] = (byte)value;
+            return;
+        }
+        if (_floats is null)
+        {
+            // The first value that is not a byte: from here on, floats (the bytes so far converted once).
+            _floats = new float[Math.Max(_bytes.Length, index + 1)];
+            for (var i = 0; i < index; i++) _floats[i] = _bytes[i];
+        }
+        if (index == _floats.Length) Array.Resize(ref _floats, (int)Math.Min(_floats.Length * 2L, _maxValues));
+        _floats[index] = (float)value;
     }
 
     /// <summary>Parses 1 to 3 plain digits (0..999); anything else goes to the general parser.</summary>

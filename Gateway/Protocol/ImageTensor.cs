@@ -1,13 +1,14 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using Gearbox.Contracts.Serving;
 
 namespace Gearbox.Gateway.Protocol;
 
 /// <summary>
 /// The rules for the one input tensor every Gearbox model takes ("image", UINT8 0..255 or FP32 0..1,
 /// shapes as <see cref="ImageShape"/>), shared by the JSON parser, the HTTP binary tensor extension
-/// and gRPC, so each protocol refuses the same inputs with the same problem details. Decoding turns
-/// the elements into per-item float arrays in [0, 1] (UINT8 divided by 255, as the dataset loader does).
+/// and gRPC, so each protocol refuses the same inputs with the same problem details. Decoding puts the
+/// elements into one <see cref="ImageBatch"/> as they were sent: UINT8 bytes stay bytes, FP32 stays FP32.
 /// </summary>
 public static class ImageTensor
 {
@@ -54,11 +55,16 @@ public static class ImageTensor
         ProtocolErrors.ShapeDataMismatch(
             $"Shape {ImageShape.Format(shape)} needs {(long)items * side * side} values ({items} x {side}x{side}); {what} holds {have}.", pointer);
 
+    /// <summary>The batch element type of an accepted datatype.</summary>
+    public static ImageElement ElementOf(string datatype) => datatype == Fp32 ? ImageElement.Fp32 : ImageElement.Uint8;
+
     /// <summary>
-    /// Decodes raw tensor bytes (flattened, row-major, little-endian, no padding) of an accepted header.
-    /// The length must be exactly items * side * side elements.
+    /// Takes raw tensor bytes (flattened, row-major, little-endian, no padding) of an accepted header as the
+    /// request's batch. The length must be exactly items * side * side elements; FP32 values must be in [0, 1].
+    /// The bytes are copied once into the batch's buffer, or not at all when <paramref name="owned"/> is the
+    /// exact array behind <paramref name="raw"/> and nobody writes it afterwards (a protobuf ByteString's).
     /// </summary>
-    public static ProtocolResult<float[][]> FromRaw(ReadOnlySpan<byte> raw, string datatype, IReadOnlyList<long> shape, int items, int side, string pointer)
+    public static ProtocolResult<ImageBatch> FromRaw(ReadOnlySpan<byte> raw, string datatype, IReadOnlyList<long> shape, int items, int side, string pointer, byte[]? owned = null)
     {
         var itemSize = side * side;
         var elementSize = ElementSize(datatype);
@@ -67,68 +73,51 @@ public static class ImageTensor
             return ProtocolErrors.ShapeDataMismatch(
                 $"Shape {ImageShape.Format(shape)} of {datatype} needs {needed} bytes ({items} x {side}x{side} x {elementSize}); the raw contents hold {raw.Length}.", pointer);
 
-        var result = new float[items][];
-        if (datatype == Uint8)
+        if (datatype == Fp32)
         {
-            for (var i = 0; i < items; i++)
+            for (var i = 0; i < raw.Length / sizeof(float); i++)
             {
-                var item = result[i] = new float[itemSize];
-                var pixels = raw.Slice(i * itemSize, itemSize);
-                for (var p = 0; p < itemSize; p++) item[p] = pixels[p] / 255f;
-            }
-            return result;
-        }
-        for (var i = 0; i < items; i++)
-        {
-            var item = result[i] = new float[itemSize];
-            var bytes = raw.Slice(i * itemSize * sizeof(float), itemSize * sizeof(float));
-            for (var p = 0; p < itemSize; p++)
-            {
-                var value = BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(p * sizeof(float), sizeof(float)));
-                if (!(value >= 0f && value <= 1f)) return Fp32OutOfRange((long)i * itemSize + p, Text(value), pointer);
-                item[p] = value;
+                var value = BinaryPrimitives.ReadSingleLittleEndian(raw.Slice(i * sizeof(float), sizeof(float)));
+                if (!(value >= 0f && value <= 1f)) return Fp32OutOfRange(i, Text(value), pointer);
             }
         }
-        return result;
+        var buffer = IsSameMemory(raw, owned) ? owned! : raw.ToArray();
+        return new ImageBatch(ElementOf(datatype), itemSize, buffer);
     }
 
-    /// <summary>Decodes typed UINT8 elements (protobuf uint_contents: 32-bit, so each must be checked to fit).</summary>
-    public static ProtocolResult<float[][]> FromUints(IReadOnlyList<uint> values, IReadOnlyList<long> shape, int items, int side, string pointer)
+    /// <summary>Takes typed UINT8 elements (protobuf uint_contents: 32-bit, so each must be checked to fit) straight into the batch's bytes.</summary>
+    public static ProtocolResult<ImageBatch> FromUints(IReadOnlyList<uint> values, IReadOnlyList<long> shape, int items, int side, string pointer)
     {
         var itemSize = side * side;
         if (values.Count != (long)items * itemSize) return CountMismatch(shape, items, side, values.Count, "uint_contents", pointer);
-        var result = new float[items][];
-        for (var i = 0; i < items; i++)
+        var pixels = new byte[values.Count];
+        for (var i = 0; i < pixels.Length; i++)
         {
-            var item = result[i] = new float[itemSize];
-            for (var p = 0; p < itemSize; p++)
-            {
-                var value = values[i * itemSize + p];
-                if (value > 255) return Uint8OutOfRange((long)i * itemSize + p, value.ToString(CultureInfo.InvariantCulture), pointer);
-                item[p] = value / 255f;
-            }
+            var value = values[i];
+            if (value > 255) return Uint8OutOfRange(i, value.ToString(CultureInfo.InvariantCulture), pointer);
+            pixels[i] = (byte)value;
         }
-        return result;
+        return ImageBatch.Uint8(pixels, itemSize);
     }
 
-    /// <summary>Decodes typed FP32 elements, each a finite intensity in [0, 1].</summary>
-    public static ProtocolResult<float[][]> FromFloats(IReadOnlyList<float> values, IReadOnlyList<long> shape, int items, int side, string pointer)
+    /// <summary>Takes typed FP32 elements, each a finite intensity in [0, 1], into the batch's bytes.</summary>
+    public static ProtocolResult<ImageBatch> FromFloats(IReadOnlyList<float> values, IReadOnlyList<long> shape, int items, int side, string pointer)
     {
         var itemSize = side * side;
         if (values.Count != (long)items * itemSize) return CountMismatch(shape, items, side, values.Count, "fp32_contents", pointer);
-        var result = new float[items][];
-        for (var i = 0; i < items; i++)
+        var bytes = new byte[values.Count * sizeof(float)];
+        for (var i = 0; i < values.Count; i++)
         {
-            var item = result[i] = new float[itemSize];
-            for (var p = 0; p < itemSize; p++)
-            {
-                var value = values[i * itemSize + p];
-                if (!(value >= 0f && value <= 1f)) return Fp32OutOfRange((long)i * itemSize + p, Text(value), pointer);
-                item[p] = value;
-            }
+            var value = values[i];
+            if (!(value >= 0f && value <= 1f)) return Fp32OutOfRange(i, Text(value), pointer);
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), value);
         }
-        return result;
+        return new ImageBatch(ImageElement.Fp32, itemSize, bytes);
     }
+
+    private static bool IsSameMemory(ReadOnlySpan<byte> raw, byte[]? array) =>
+        array is { Length: > 0 } && array.Length == raw.Length
+        && System.Runtime.CompilerServices.Unsafe.AreSame(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(raw), ref array[0]);
 
     private static string Text(float value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -6,7 +6,7 @@ namespace Gearbox.Gateway.Protocol;
 /// <summary>
 /// Parses the body of POST /v2/models/{name}/infer (Open Inference Protocol, JSON) for a model whose
 /// input is one grey image of side S: one forward pass of Utf8JsonReader, numbers written straight
-/// into the item arrays, no DOM. Never throws for bad input: every refusal is a ProtocolError.
+/// into the batch's buffer (bytes for UINT8), no DOM. Never throws for bad input: every refusal is a ProtocolError.
 /// </summary>
 public static class InferRequestParser
 {
@@ -97,20 +97,17 @@ public static class InferRequestParser
                         InputPointer + "/data");
             }
 
-            var items = _data.Items;
             if (_datatype == Uint8)
             {
                 var fault = _data.FirstNonInteger ?? _data.FirstOutsideByteRange;
                 if (fault is not null) return ImageTensor.Uint8OutOfRange(fault.Index, fault.ValueText, fault.Pointer);
-                // Divide (not multiply by 1/255) so pixels match the dataset loader's floats bit for bit.
-                foreach (var item in items)
-                    for (var p = 0; p < item.Length; p++) item[p] /= 255f;
             }
             else if (_data.FirstOutsideUnitRange is { } fault)
             {
                 return ImageTensor.Fp32OutOfRange(fault.Index, fault.ValueText, fault.Pointer);
             }
-            return new InferRequest(_id, items, _sloMs, _datatype);
+            // UINT8 stays bytes: the engine divides by 255 (as the dataset loader does, bit for bit).
+            return new InferRequest(_id, _data.ToBatch(ImageTensor.ElementOf(_datatype)), _sloMs, _datatype);
         }
 
         private static ProtocolError Missing(string member) =>
@@ -203,9 +200,13 @@ public static class InferRequestParser
         private ProtocolError? ReadData(ref Utf8JsonReader reader)
         {
             reader.Read();
-            _data = new ImageDataReader(side * side, InputPointer + "/data");
+            _data = new ImageDataReader(side * side, InputPointer + "/data", ExpectedValues());
             return _data.Read(ref reader);
         }
+
+        /// <summary>The values the shape read so far announces (0 when there is none yet, or it is not acceptable): sizes the data buffer.</summary>
+        private long ExpectedValues() =>
+            _shape is not null && ImageShape.Validate(_shape, side, model, InputPointer + "/shape", out var count) is null ? (long)count * side * side : 0;
 
         private ProtocolError? ReadParameters(ref Utf8JsonReader reader)
         {

@@ -64,7 +64,7 @@ public sealed class PipelineGrain(
             new GrainTimerCreationOptions(period, period));
     }
 
-    public async Task<PipelineItem[]> Infer(float[][] inputs, double deadlineUnixMs, CancellationToken cancellation = default)
+    public async Task<PipelineItem[]> Infer(ImageBatch inputs, double deadlineUnixMs, CancellationToken cancellation = default)
     {
         var started = UnixClock.NowMs;
         _counter.Arrived();

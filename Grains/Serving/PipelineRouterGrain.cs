@@ -44,7 +44,7 @@ public sealed class PipelineRouterGrain(IGrainFactory grains, GearControlOptions
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Report();
 
-    public async Task<PipelineItem[]> Infer(float[][] inputs, double deadlineUnixMs, CancellationToken cancellation = default)
+    public async Task<PipelineItem[]> Infer(ImageBatch inputs, double deadlineUnixMs, CancellationToken cancellation = default)
     {
         var started = UnixClock.NowMs;
         _counter.Arrived();

@@ -23,14 +23,14 @@ public sealed class PipelineRunner(GrainReferences<IWorkerGrain> workers, ILogge
     /// <summary>The stage counters, by stage key, for the monitor's reports.</summary>
     public IReadOnlyDictionary<string, StageCounter> StageCounters => _stageCounters;
 
-    public async Task<PipelineItem[]> Run(PipelineRoute route, float[][] inputs, double deadline, CancellationToken cancellation)
+    public async Task<PipelineItem[]> Run(PipelineRoute route, ImageBatch inputs, double deadline, CancellationToken cancellation)
     {
         var items = await RunStages(route, inputs, deadline, cancellation);
         Tally.Request(items);
         return items;
     }
 
-    private async Task<PipelineItem[]> RunStages(PipelineRoute route, float[][] inputs, double deadline, CancellationToken cancellation)
+    private async Task<PipelineItem[]> RunStages(PipelineRoute route, ImageBatch inputs, double deadline, CancellationToken cancellation)
     {
         var first = route.Stages[0];
         var answers = await RunStage(first, inputs, deadline, cancellation);
@@ -44,25 +44,20 @@ public sealed class PipelineRunner(GrainReferences<IWorkerGrain> workers, ILogge
         return await ClassifyTiles(inputs, answers, route.Stages[1], deadline, cancellation);
     }
 
-    /// <summary>Fan-out: every occupied tile of every grid goes to the next stage in one call.</summary>
-    private async Task<PipelineItem[]> ClassifyTiles(float[][] grids, ItemResult[] detections, StageRoute next, double deadline, CancellationToken cancellation)
+    /// <summary>Fan-out: every occupied tile of every grid goes to the next stage in one call, cut into one new batch.</summary>
+    private async Task<PipelineItem[]> ClassifyTiles(ImageBatch grids, ItemResult[] detections, StageRoute next, double deadline, CancellationToken cancellation)
     {
-        var tiles = new List<float[]>();
         var owners = new List<(int Grid, int Tile)>();
-        for (var g = 0; g < grids.Length; g++)
+        for (var g = 0; g < grids.Count; g++)
         {
             if (detections[g].Status != ItemStatus.Ok) continue;
             for (var t = 0; t < GridImages.Tiles; t++)
-            {
-                if (!detections[g].Mask![t]) continue;
-                tiles.Add(GridImages.CutTile(grids[g], t));
-                owners.Add((g, t));
-            }
+                if (detections[g].Mask![t]) owners.Add((g, t));
         }
-        var answers = tiles.Count == 0 ? [] : await RunStage(next, tiles.ToArray(), deadline, cancellation);
+        var answers = owners.Count == 0 ? [] : await RunStage(next, GridImages.CutTiles(grids, owners), deadline, cancellation);
 
-        var items = new PipelineItem[grids.Length];
-        for (var g = 0; g < grids.Length; g++)
+        var items = new PipelineItem[grids.Count];
+        for (var g = 0; g < grids.Count; g++)
             items[g] = detections[g].Status == ItemStatus.Ok
                 ? new PipelineItem(ItemStatus.Ok, [-1, -1, -1, -1], new float[GridImages.Tiles], ["", "", "", ""])
                 : Dropped(GridImages.Tiles);
@@ -79,19 +74,21 @@ public sealed class PipelineRunner(GrainReferences<IWorkerGrain> workers, ILogge
     }
 
     /// <summary>One stage's cascade over its models; models without replicas in this gear are skipped, the last one with replicas always answers.</summary>
-    private async Task<ItemResult[]> RunStage(StageRoute stage, float[][] inputs, double deadline, CancellationToken cancellation)
+    private async Task<ItemResult[]> RunStage(StageRoute stage, ImageBatch inputs, double deadline, CancellationToken cancellation)
     {
         var counter = StageCounter(stage.Key);
         var models = stage.Definition.Models;
-        var results = new ItemResult[inputs.Length];
-        var open = Enumerable.Range(0, inputs.Length).ToList();
+        var results = new ItemResult[inputs.Count];
+        var open = Enumerable.Range(0, inputs.Count).ToList();
         var lastServed = Array.FindLastIndex(stage.Workers, w => w.Length > 0);
         for (var m = 0; m <= lastServed && open.Count > 0; m++)
         {
             if (stage.Workers[m].Length == 0) continue;
             var model = models[m];
             counter.Sent(model, open.Count);
-            var answers = await RunOnReplica(model, stage.Workers[m], open.Select(i => inputs[i]).ToArray(), deadline, cancellation);
+            // The first model gets the request's batch itself; later ones a view of the items still open (same buffer).
+            var sent = open.Count == inputs.Count ? inputs : inputs.Select(open);
+            var answers = await RunOnReplica(model, stage.Workers[m], sent, deadline, cancellation);
             var isLast = m == lastServed;
             var stillOpen = new List<int>();
             for (var j = 0; j < open.Count; j++)
@@ -108,7 +105,7 @@ public sealed class PipelineRunner(GrainReferences<IWorkerGrain> workers, ILogge
             counter.Forwarded(model, stillOpen.Count);
             open = stillOpen;
         }
-        Tally.StageItems(stage.Definition.Name, inputs.Length);
+        Tally.StageItems(stage.Definition.Name, inputs.Count);
         return results;
     }
 
@@ -122,13 +119,13 @@ public sealed class PipelineRunner(GrainReferences<IWorkerGrain> workers, ILogge
     /// stage's were lost, or a stale route named a retired one) fails like any other; when every replica
     /// has, the caller asks the pipeline to configure its stages again (<see cref="IPipelineGrain.Repair"/>).
     /// </summary>
-    private async Task<ItemResult[]> RunOnReplica(string model, string[] replicas, float[][] items, double deadlineUnixMs, CancellationToken cancellation)
+    private async Task<ItemResult[]> RunOnReplica(string model, string[] replicas, ImageBatch items, double deadlineUnixMs, CancellationToken cancellation)
     {
         Dictionary<string, int>? failures = null;
         while (true)
         {
             var key = _picker.Pick(failures is null ? replicas : Untried(replicas, failures));
-            _picker.Started(key, items.Length);
+            _picker.Started(key, items.Count);
             try
             {
                 return await workers.Get(key).Infer(items, deadlineUnixMs, cancellation);
@@ -137,9 +134,9 @@ public sealed class PipelineRunner(GrainReferences<IWorkerGrain> workers, ILogge
             {
                 failures ??= new(StringComparer.Ordinal);
                 var failed = failures[key] = failures.GetValueOrDefault(key) + 1;
-                log.LogWarning(e, "{Count} item(s) failed on worker {Worker} ({Failure} of its 2 tries)", items.Length, key, failed);
+                log.LogWarning(e, "{Count} item(s) failed on worker {Worker} ({Failure} of its 2 tries)", items.Count, key, failed);
                 if (UnixClock.NowMs >= deadlineUnixMs)
-                    return items.Select(_ => ItemResult.Dropped(model)).ToArray();
+                    return Enumerable.Repeat(ItemResult.Dropped(model), items.Count).ToArray();
                 if (replicas.All(r => failures.GetValueOrDefault(r) >= 2))
                 {
                     // A lost configuration is the caller's to repair (IPipelineGrain.Repair); anything else ends here, with the reason.
@@ -150,7 +147,7 @@ public sealed class PipelineRunner(GrainReferences<IWorkerGrain> workers, ILogge
             }
             finally
             {
-                _picker.Finished(key, items.Length);
+                _picker.Finished(key, items.Count);
             }
         }
     }

@@ -14,7 +14,10 @@ namespace Gearbox.Serving;
 
 /// <summary>
 /// One model replica. Items wait in an earliest-deadline-first queue; one batch runs at a time on the
-/// engine's own thread, sized by <see cref="BatchPolicy"/>; hopeless items are answered at once.
+/// engine's own thread, sized by <see cref="BatchPolicy"/>; hopeless items are answered at once. Each
+/// call is one <see cref="WorkerCall"/> (one completion for all its items); the queue holds small
+/// entries pointing at the call and the item, and the engine copies each item's bytes once into the
+/// batch tensor.
 /// Reentrant, so new items queue up while a batch runs. A new activation (the old one was deactivated,
 /// or its silo left) asks its stage for its settings before it serves its first item.
 /// </summary>
@@ -33,7 +36,7 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
     private static readonly TimeSpan MoveBackoff = TimeSpan.FromMinutes(1);
 
     private readonly WorkerCounter _counter = new();
-    private readonly EdfQueue<Pending> _queue = new();
+    private readonly EdfQueue<WorkerCall.Entry> _queue = new();
     private InferenceEngine? _engine;
     private WorkerSettings? _settings;
     private LatencyTracker _latency = new(null);
@@ -116,30 +119,25 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
             settings.MaxBatch, settings.Threads);
     }
 
-    public async Task<ItemResult[]> Infer(float[][] inputs, double deadlineUnixMs, CancellationToken cancellation = default)
+    public async Task<ItemResult[]> Infer(ImageBatch inputs, double deadlineUnixMs, CancellationToken cancellation = default)
     {
         if (_engine is null || _policy is null)
             await RecoverSettings();
         if (_engine is null || _policy is null) // the activation is being deactivated
             throw new WorkerNotConfiguredException($"Worker '{this.GetPrimaryKeyString()}' has not been configured.");
+        ArgumentNullException.ThrowIfNull(inputs);
         var size = _engine.Spec.InputSize;
-        var bad = Array.FindIndex(inputs, i => i is null || i.Length != size);
-        if (bad >= 0) throw new ArgumentException($"Item {bad} does not hold {size} values for model '{_engine.Spec.Name}'.");
+        if (inputs.ItemSize != size) throw new ArgumentException($"The items hold {inputs.ItemSize} pixels each, not the {size} of model '{_engine.Spec.Name}'.");
+        if (inputs.Count == 0) return [];
 
-        var now = UnixClock.NowMs;
-        var pending = new Task<ItemResult>[inputs.Length];
-        for (var i = 0; i < inputs.Length; i++)
-        {
-            var item = new Pending(inputs[i], now, cancellation);
-            _queue.Enqueue(item, deadlineUnixMs);
-            pending[i] = item.Done.Task;
-        }
+        var call = new WorkerCall(inputs, UnixClock.NowMs, cancellation);
+        for (var i = 0; i < inputs.Count; i++) _queue.Enqueue(new WorkerCall.Entry(call, i), deadlineUnixMs);
         if (!_batchLoopRunning)
         {
             _batchLoopRunning = true;
             _batching = RunBatchesAsync();
         }
-        return await Task.WhenAll(pending);
+        return await call.Done;
     }
 
     public Task<WorkerStats> GetStats() => Task.FromResult(new WorkerStats(
@@ -205,21 +203,17 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
                 var model = _settings!.Model;
                 foreach (var hopeless in _queue.DequeueFront(decision.Drop))
                 {
-                    hopeless.Done.SetResult(ItemResult.Dropped(model));
-                    _dropped++;
-                    _counter.Dropped(1);
-                    GearboxMetrics.Drops.Add(1, new KeyValuePair<string, object?>("model", model));
+                    hopeless.Answer(ItemResult.Dropped(model));
+                    CountDrop(model);
                 }
                 if (decision.Batch == 0) continue;
-                // Items whose caller gave up are not run (their call has ended); they count as drops.
-                var batch = new List<Pending>(decision.Batch);
+                // Items whose caller gave up (or whose call already failed) are not run: their call has ended. They count as drops.
+                var batch = new List<WorkerCall.Entry>(decision.Batch);
                 foreach (var item in _queue.DequeueFront(decision.Batch))
                 {
-                    if (!item.Cancellation.IsCancellationRequested) { batch.Add(item); continue; }
-                    item.Done.TrySetCanceled(item.Cancellation);
-                    _dropped++;
-                    _counter.Dropped(1);
-                    GearboxMetrics.Drops.Add(1, new KeyValuePair<string, object?>("model", model));
+                    if (item.Call.Cancellation.IsCancellationRequested) item.Call.Cancel();
+                    if (!item.Call.HasEnded) { batch.Add(item); continue; }
+                    CountDrop(model);
                 }
                 if (batch.Count > 0) await RunBatchAsync(batch, now);
             }
@@ -230,21 +224,28 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
         }
     }
 
-    private async Task RunBatchAsync(List<Pending> batch, double startedAt)
+    private void CountDrop(string model)
+    {
+        _dropped++;
+        _counter.Dropped(1);
+        GearboxMetrics.Drops.Add(1, new KeyValuePair<string, object?>("model", model));
+    }
+
+    private async Task RunBatchAsync(List<WorkerCall.Entry> batch, double startedAt)
     {
         var engine = _engine!;
         var model = engine.Spec.Name;
         var tag = new KeyValuePair<string, object?>("model", model);
-        var inputs = new float[batch.Count * engine.Spec.InputSize];
-        for (var i = 0; i < batch.Count; i++) batch[i].Input.CopyTo(inputs, i * engine.Spec.InputSize);
+        var items = new ImageItem[batch.Count];
+        for (var i = 0; i < batch.Count; i++) items[i] = batch[i].Item;
         try
         {
-            var output = await InferAsync(engine, inputs, batch.Count);
+            var output = await InferAsync(engine, items);
             _latency.Observe(batch.Count, output.ComputeMs);
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Done.SetResult(new ItemResult(ItemStatus.Ok, output.Labels[i], output.Confidence[i], model, output.TileMask?[i]));
-                var waited = startedAt - batch[i].EnqueuedAt;
+                batch[i].Answer(new ItemResult(ItemStatus.Ok, output.Labels[i], output.Confidence[i], model, output.TileMask?[i]));
+                var waited = startedAt - batch[i].Call.EnqueuedAt;
                 _queueDelayMs += waited;
                 GearboxMetrics.QueueDelay.Record(waited, tag);
             }
@@ -261,25 +262,17 @@ public sealed class WorkerGrain(ModelRuntime runtime, ILocalSiloDetails silo, Ge
         catch (Exception e)
         {
             logger.LogError(e, "Batch of {Count} failed on worker {Worker}", batch.Count, this.GetPrimaryKeyString());
-            foreach (var item in batch) item.Done.TrySetException(e);
+            foreach (var item in batch) item.Call.Fail(e);
         }
     }
 
     /// <summary>The engine's forward pass; on an emulated device, also held until the device's profiled latency (its time is the batch's).</summary>
-    private async Task<InferenceOutput> InferAsync(InferenceEngine engine, float[] inputs, int count)
+    private async Task<InferenceOutput> InferAsync(InferenceEngine engine, ImageItem[] items)
     {
-        if (_emulatedDevice is not { } device) return await engine.InferAsync(inputs, count);
-        var profiled = runtime.Profile(engine.Spec.Name)?.LatencyMs(count)
+        if (_emulatedDevice is not { } device) return await engine.InferAsync(items);
+        var profiled = runtime.Profile(engine.Spec.Name)?.LatencyMs(items.Length)
             ?? throw new InvalidOperationException($"Model '{engine.Spec.Name}' has no profile to emulate its device latency from; run './gearbox profile'.");
-        var (output, completion) = await runtime.Devices.RunAsync(device, profiled, () => engine.InferAsync(inputs, count));
+        var (output, completion) = await runtime.Devices.RunAsync(device, profiled, () => engine.InferAsync(items));
         return output with { ComputeMs = completion.DeviceMs };
-    }
-
-    private sealed class Pending(float[] input, double enqueuedAt, CancellationToken cancellation)
-    {
-        public float[] Input { get; } = input;
-        public CancellationToken Cancellation { get; } = cancellation;
-        public double EnqueuedAt { get; } = enqueuedAt;
-        public TaskCompletionSource<ItemResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

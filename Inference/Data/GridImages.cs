@@ -1,3 +1,5 @@
+using Gearbox.Contracts.Serving;
+
 namespace Gearbox.Data;
 
 /// <summary>
@@ -59,13 +61,26 @@ public sealed class GridImages
         return result;
     }
 
-    /// <summary>Cuts tile t of grid g out as a 28x28 float image in [0, 1].</summary>
-    public static float[] CutTile(ReadOnlySpan<float> grid, int tile)
+    /// <summary>
+    /// Cuts the given tiles (grid index into <paramref name="grids"/>, tile 0..3) out into one new batch of
+    /// 28x28 images in the grids' element type (UINT8 stays bytes, FP32 stays FP32), in the order given.
+    /// </summary>
+    public static ImageBatch CutTiles(ImageBatch grids, IReadOnlyList<(int Grid, int Tile)> tiles)
     {
-        var result = new float[FashionMnist.Side * FashionMnist.Side];
-        int top = tile / 2 * FashionMnist.Side, left = tile % 2 * FashionMnist.Side;
-        for (var y = 0; y < FashionMnist.Side; y++)
-            grid.Slice((top + y) * Side + left, FashionMnist.Side).CopyTo(result.AsSpan(y * FashionMnist.Side));
-        return result;
+        if (grids.ItemSize != Side * Side)
+            throw new ArgumentException($"Grids are {Side}x{Side} ({Side * Side} pixels); these items hold {grids.ItemSize}.", nameof(grids));
+        const int tileSide = FashionMnist.Side;
+        var elementSize = grids.ElementSize;
+        var rowBytes = tileSide * elementSize;
+        var tileBytes = tileSide * rowBytes;
+        var result = new byte[tiles.Count * tileBytes];
+        for (var k = 0; k < tiles.Count; k++)
+        {
+            var grid = grids.Item(tiles[k].Grid);
+            int top = tiles[k].Tile / 2 * tileSide, left = tiles[k].Tile % 2 * tileSide;
+            for (var y = 0; y < tileSide; y++)
+                grid.Slice(((top + y) * Side + left) * elementSize, rowBytes).CopyTo(result.AsSpan(k * tileBytes + y * rowBytes));
+        }
+        return new ImageBatch(grids.Element, tileSide * tileSide, result);
     }
 }

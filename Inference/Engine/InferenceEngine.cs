@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Gearbox.Contracts.Serving;
 using Gearbox.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -56,7 +57,10 @@ public sealed class InferenceEngine : IDisposable
         _threads = threads;
     }
 
-    /// <summary>Runs a batch: <paramref name="inputs"/> holds <paramref name="count"/> images of side*side floats in [0, 1].</summary>
+    /// <summary>
+    /// Runs a batch: <paramref name="inputs"/> holds <paramref name="count"/> images of side*side floats in [0, 1]
+    /// (the profiler's, trainer's and warm-up's path; serving takes the images as they came, <see cref="InferAsync(IReadOnlyList{ImageItem})"/>).
+    /// </summary>
     public Task<InferenceOutput> InferAsync(float[] inputs, int count)
     {
         if (count < 1 || inputs.Length != count * Spec.InputSize)
@@ -67,6 +71,30 @@ public sealed class InferenceEngine : IDisposable
     }
 
     public InferenceOutput Infer(float[] inputs, int count) => InferAsync(inputs, count).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Runs a batch of images as they came in (the serving path): each item's bytes are copied once, on the
+    /// engine's thread, into the batch's input tensor (<see cref="InputTensor"/>). Items may come from several
+    /// requests' batches; each must hold <see cref="ModelSpec.InputSize"/> pixels.
+    /// </summary>
+    public Task<InferenceOutput> InferAsync(IReadOnlyList<ImageItem> items)
+    {
+        if (items.Count < 1) throw new ArgumentException($"A batch for model '{Spec.Name}' needs at least one item.", nameof(items));
+        for (var i = 0; i < items.Count; i++)
+            if (items[i].Batch.ItemSize != Spec.InputSize)
+                throw new ArgumentException($"Item {i} holds {items[i].Batch.ItemSize} pixels, not the {Spec.InputSize} of model '{Spec.Name}'.", nameof(items));
+        var job = new Job(null, items.Count) { Images = items };
+        _jobs.Add(job);
+        return job.Result.Task;
+    }
+
+    /// <summary>All items of <paramref name="batch"/> as one engine batch.</summary>
+    public Task<InferenceOutput> InferAsync(ImageBatch batch)
+    {
+        var items = new ImageItem[batch.Count];
+        for (var i = 0; i < items.Length; i++) items[i] = new ImageItem(batch, i);
+        return InferAsync(items);
+    }
 
     /// <summary>
     /// Runs blank batches once, so the first real request does not pay for libtorch's lazy set-up (tens
@@ -103,9 +131,46 @@ public sealed class InferenceEngine : IDisposable
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var clock = Stopwatch.StartNew();
-        var logits = _module.forward(tensor(job.Inputs, [job.Count, Spec.InputSize], device: _device)).cpu();
+        var input = job.Images is { } images ? InputTensor(images) : tensor(job.Inputs!, [job.Count, Spec.InputSize], device: _device);
+        var logits = _module.forward(input).cpu();
         var output = OutputDecoder.Decode(Spec.Kind, logits, 0);
         return output with { ComputeMs = clock.Elapsed.TotalMilliseconds };
+    }
+
+    /// <summary>
+    /// The batch's [n, InputSize] float input, each item's bytes copied once into a native tensor. All UINT8:
+    /// a byte tensor, converted and divided by 255 on the tensor side (what the dataset loader computes,
+    /// bit for bit: a test checks all 256 values). Any FP32 item: a float tensor, FP32 items copied as
+    /// they are (little-endian, as this host is) and UINT8 ones divided by 255 as they are copied.
+    /// </summary>
+    private Tensor InputTensor(IReadOnlyList<ImageItem> items)
+    {
+        var n = items.Count;
+        var size = Spec.InputSize;
+        var allBytes = true;
+        for (var i = 0; i < n && allBytes; i++) allBytes = items[i].Batch.Element == ImageElement.Uint8;
+        if (allBytes)
+        {
+            var pixels = empty([n, size], ScalarType.Byte);
+            var destination = pixels.bytes;
+            for (var i = 0; i < n; i++) items[i].Bytes.CopyTo(destination.Slice(i * size, size));
+            return pixels.to(_device).to_type(ScalarType.Float32).div_(255f);
+        }
+        var floats = empty([n, size], ScalarType.Float32);
+        var bytes = floats.bytes;
+        var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes);
+        for (var i = 0; i < n; i++)
+        {
+            var item = items[i].Bytes;
+            if (items[i].Batch.Element == ImageElement.Fp32)
+            {
+                item.CopyTo(bytes.Slice(i * size * sizeof(float), size * sizeof(float)));
+                continue;
+            }
+            var row = values.Slice(i * size, size);
+            for (var p = 0; p < size; p++) row[p] = item[p] / 255f;
+        }
+        return floats.to(_device);
     }
 
     public void Dispose()
@@ -116,8 +181,11 @@ public sealed class InferenceEngine : IDisposable
         _jobs.Dispose();
     }
 
-    private sealed record Job(float[] Inputs, int Count)
+    /// <summary>A batch: floats (<see cref="Inputs"/>) or images as they came (<see cref="Images"/>).</summary>
+    private sealed record Job(float[]? Inputs, int Count)
     {
+        public IReadOnlyList<ImageItem>? Images { get; init; }
+
         public TaskCompletionSource<InferenceOutput> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

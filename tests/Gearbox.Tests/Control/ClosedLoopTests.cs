@@ -92,7 +92,7 @@ public class ClosedLoopTests : IAsyncLifetime
             {
                 var due = TimeSpan.FromSeconds(start + i / rate) - clock.Elapsed;
                 if (due > TimeSpan.Zero) await Task.Delay(due);
-                sent.Add(pipeline.Infer([test.ToFloats(sent.Count % 1000, 1)], UnixClock.NowMs + 10_000));
+                sent.Add(pipeline.Infer(TestBatches.Of(test, sent.Count % 1000), UnixClock.NowMs + 10_000));
             }
         }
 

@@ -30,7 +30,8 @@ public sealed class EmulatedGatewayTests : IAsyncLifetime
 
     private IGrainFactory Grains => _app!.Services.GetRequiredService<IGrainFactory>();
 
-    private static float[] Item() => Enumerable.Range(0, 28 * 28).Select(i => (i % 7) / 7f).ToArray();
+    /// <summary>One FP32 image (the FP32 path through a worker).</summary>
+    private static ImageBatch Item() => ImageBatch.Fp32(Enumerable.Range(0, 28 * 28).Select(i => (i % 7) / 7f).ToArray(), 28 * 28);
 
     [Fact]
     public async Task A_batch_takes_at_least_the_emulated_latency_and_one_device_runs_one_batch_at_a_time()
@@ -42,7 +43,7 @@ public sealed class EmulatedGatewayTests : IAsyncLifetime
         var emulatedMs = 1.6 * Slowdown; // V100 bert-tiny, batch 1
 
         var clock = Stopwatch.StartNew();
-        var single = await workers[1].Infer([Item()], deadline);
+        var single = await workers[1].Infer(Item(), deadline);
         Assert.True(clock.Elapsed.TotalMilliseconds >= emulatedMs, $"a batch of one answered in {clock.Elapsed.TotalMilliseconds:0.#} ms, under the emulated {emulatedMs} ms");
         Assert.Equal(ItemStatus.Ok, single[0].Status); // the real model answered
         Assert.InRange(single[0].Label, 0, 9);
@@ -50,7 +51,7 @@ public sealed class EmulatedGatewayTests : IAsyncLifetime
         // Three batches at once on two devices: whichever devices the workers got, one device runs two of them,
         // one after the other, so the three answers take at least two batches' time.
         clock.Restart();
-        var both = await Task.WhenAll(workers.Select(w => w.Infer([Item()], deadline)));
+        var both = await Task.WhenAll(workers.Select(w => w.Infer(Item(), deadline)));
         Assert.True(clock.Elapsed.TotalMilliseconds >= 2 * emulatedMs,
             $"three batches on two emulated devices finished in {clock.Elapsed.TotalMilliseconds:0.#} ms: two overlapped on one device (each takes {emulatedMs} ms)");
         Assert.All(both, b => Assert.Equal(ItemStatus.Ok, b[0].Status));

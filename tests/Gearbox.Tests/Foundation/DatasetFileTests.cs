@@ -88,10 +88,10 @@ public class DatasetFileTests
         Assert.Equal(a.Pixels, b.Pixels);
         Assert.Contains(a.TileLabels, t => t.Contains(-1));
         Assert.Contains(a.TileLabels, t => t.Any(l => l >= 0));
-        var grid = a.ToFloats(0, 1);
+        var grid = TestBatches.Of(a, 0, 1);
         for (var tile = 0; tile < 4; tile++)
         {
-            var cut = GridImages.CutTile(grid, tile);
+            var cut = GridImages.CutTiles(grid, [(0, tile)]).ItemAsFloats(0);
             var bright = cut.Count(p => p > 0.7f);
             if (a.TileLabels[0][tile] < 0) Assert.Equal(0, bright);
             else Assert.True(bright >= 40, $"tile {tile} should hold an image");

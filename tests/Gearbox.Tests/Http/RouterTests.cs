@@ -82,8 +82,8 @@ public class RouterTests(GatewayServer server)
     {
         var pipeline = Grains.GetGrain<IPipelineGrain>("cnn-large");
         var router = Grains.GetGrain<IPipelineRouterGrain>("cnn-large");
-        var images = Enumerable.Range(0, 5).Select(i => server.Models.Data.Test.ToFloats(i, 1)).ToArray();
-        await router.Infer(images[..1], UnixClock.NowMs + 60_000); // the router and worker are up
+        var images = TestBatches.Of(server.Models.Data.Test, 0, 1, 2, 3, 4);
+        await router.Infer(images.Select([0]), UnixClock.NowMs + 60_000); // the router and worker are up
         var before = await pipeline.GetSnapshot();
 
         var answers = await router.Infer(images, UnixClock.NowMs - 1);
@@ -108,15 +108,15 @@ public class RouterTests(GatewayServer server)
     {
         var worker = Grains.GetGrain<IWorkerGrain>($"test/cancel/{Guid.NewGuid():N}");
         await worker.Configure(new WorkerSettings("cnn-large", MaxBatch: 1));
-        var image = server.Models.Data.Test.ToFloats(0, 1);
+        var image = TestBatches.Of(server.Models.Data.Test, 0);
         var far = UnixClock.NowMs + 60_000;
         // 3,000 items at batch size 1 keep the worker busy for over a second (about 0.5 ms each on an idle
         // core), and the next item, with a later deadline, queues behind all of them (EDF).
         const int blocking = 3_000;
-        var blocker = worker.Infer(Enumerable.Repeat(image, blocking).ToArray(), far);
+        var blocker = worker.Infer(TestBatches.Of(server.Models.Data.Test, new int[blocking]), far);
         await Task.Delay(20);
         using var cancel = new CancellationTokenSource();
-        var cancelled = worker.Infer([image], far + 1, cancel.Token);
+        var cancelled = worker.Infer(image, far + 1, cancel.Token);
         await Task.Delay(50); // the call reaches the worker before it is cancelled
         cancel.Cancel();
 

@@ -19,7 +19,7 @@ public class InferRequestJsonTests
         Assert.True(parsed.IsOk, parsed.IsOk ? "" : parsed.Error.Detail);
         Assert.Equal("UINT8", parsed.Value.Datatype);
         Assert.Equal(slo, parsed.Value.SloMs);
-        Assert.Equal(pixels.Select(p => p / 255f), Assert.Single(parsed.Value.Items));
+        Assert.Equal(pixels.Select(p => p / 255f), Assert.Single(parsed.Value.Images.Floats()));
     }
 
     [Fact]

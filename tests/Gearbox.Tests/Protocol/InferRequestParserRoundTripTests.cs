@@ -17,11 +17,11 @@ public class InferRequestParserRoundTripTests
         var pixels = Enumerable.Range(0, 2 * 784).Select(k => Pixel(k / 784, k % 784)).ToArray();
         var expected = new ImageSet(pixels, [0, 0], 28, 28).ToFloats(0, 2);
         Assert.Equal(2, result.Value.Count);
-        Assert.Equal(expected[..784], result.Value.Items[0]);
-        Assert.Equal(expected[784..], result.Value.Items[1]);
-        Assert.Equal(0f, result.Value.Items[0][0]);
-        Assert.Equal(255 / 255f, result.Value.Items[0][255]);
-        Assert.Equal(10 / 255f, result.Value.Items[1][3]);
+        Assert.Equal(expected[..784], result.Value.Images.Floats()[0]);
+        Assert.Equal(expected[784..], result.Value.Images.Floats()[1]);
+        Assert.Equal(0f, result.Value.Images.Floats()[0][0]);
+        Assert.Equal(255 / 255f, result.Value.Images.Floats()[0][255]);
+        Assert.Equal(10 / 255f, result.Value.Images.Floats()[1][3]);
         Assert.Equal("UINT8", result.Value.Datatype);
     }
 
@@ -31,7 +31,7 @@ public class InferRequestParserRoundTripTests
         var result = Parse(Body(Input("FP32", "[1,784]", "0,0.5,1," + string.Join(",", Enumerable.Repeat("0.25", 781)))));
 
         Assert.True(result.IsOk, result.ToString());
-        var item = Assert.Single(result.Value.Items);
+        var item = Assert.Single(result.Value.Images.Floats());
         Assert.Equal([0f, 0.5f, 1f, 0.25f], item[..4]);
         Assert.Equal(784, item.Length);
     }
@@ -42,7 +42,7 @@ public class InferRequestParserRoundTripTests
         var result = Parse(Body(Input("FP32", "[1,28,28]", Fp32Data(1, 28))));
 
         Assert.True(result.IsOk, result.ToString());
-        for (var p = 0; p < 784; p++) Assert.Equal((float)(Pixel(0, p) / 255.0), result.Value.Items[0][p]);
+        for (var p = 0; p < 784; p++) Assert.Equal((float)(Pixel(0, p) / 255.0), result.Value.Images.Floats()[0][p]);
     }
 
     [Theory]
@@ -55,7 +55,7 @@ public class InferRequestParserRoundTripTests
         var result = Parse(Body(Input("UINT8", shape, Uint8Data(3, 28))));
 
         Assert.True(result.IsOk, result.ToString());
-        Assert.Equal(reference.Items, result.Value.Items);
+        Assert.Equal(reference.Images.Floats(), result.Value.Images.Floats());
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public class InferRequestParserRoundTripTests
         var result = Parse(nested);
 
         Assert.True(result.IsOk, result.ToString());
-        Assert.Equal(Parse(Uint8(2)).Value!.Items, result.Value.Items);
+        Assert.Equal(Parse(Uint8(2)).Value!.Images.Floats(), result.Value.Images.Floats());
     }
 
     [Fact]
@@ -79,8 +79,8 @@ public class InferRequestParserRoundTripTests
 
         Assert.True(result.IsOk, result.ToString());
         Assert.Equal(2, result.Value.Count);
-        Assert.All(result.Value.Items, item => Assert.Equal(56 * 56, item.Length));
-        Assert.Equal(Pixel(1, 3000) / 255f, result.Value.Items[1][3000]);
+        Assert.All(result.Value.Images.Floats(), item => Assert.Equal(56 * 56, item.Length));
+        Assert.Equal(Pixel(1, 3000) / 255f, result.Value.Images.Floats()[1][3000]);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public class InferRequestParserRoundTripTests
         Assert.True(result.IsOk, result.ToString());
         Assert.Equal("req-7", result.Value.Id);
         Assert.Equal(37.5, result.Value.SloMs);
-        Assert.Equal(Parse(Uint8(1)).Value!.Items, result.Value.Items);
+        Assert.Equal(Parse(Uint8(1)).Value!.Images.Floats(), result.Value.Images.Floats());
     }
 
     [Fact]

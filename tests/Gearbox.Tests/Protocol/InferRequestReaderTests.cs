@@ -14,7 +14,7 @@ public class InferRequestReaderTests
         var result = await InferRequestReader.ReadAsync(stream, contentLength: null, 28, "fashion");
 
         Assert.True(result.IsOk, result.ToString());
-        Assert.Equal(InferBodies.Parse(InferBodies.Uint8(40)).Value!.Items, result.Value.Items);
+        Assert.Equal(InferBodies.Parse(InferBodies.Uint8(40)).Value!.Images.Floats(), result.Value.Images.Floats());
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public class PipelineGrainTests(ServingCluster serving)
         const int n = 300;
         var pipeline = serving.Client.GetGrain<IPipelineGrain>("fashion");
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, n).Select(i => pipeline.Infer([test.ToFloats(i, 1)], FarDeadline)));
+        var answers = await Task.WhenAll(Enumerable.Range(0, n).Select(i => pipeline.Infer(TestBatches.Of(test, i), FarDeadline)));
 
         using var offline = new OfflineCascade(serving.Models.Store, Cascade);
         Assert.Equal(n, answers.Length);
@@ -47,12 +47,12 @@ public class PipelineGrainTests(ServingCluster serving)
     {
         await SetThresholds("fashion", "classify", [first, second]);
         var test = serving.Models.Data.Test;
-        var images = Enumerable.Range(100, 60).Select(i => test.ToFloats(i, 1)).ToArray();
+        var images = TestBatches.Of(test, Enumerable.Range(100, 60).ToArray());
 
         var answers = await serving.Client.GetGrain<IPipelineGrain>("fashion").Infer(images, FarDeadline);
 
         using var offline = new OfflineCascade(serving.Models.Store, Cascade);
-        var expected = images.Select(img => offline.Answer(img, [first, second]).Model).ToArray();
+        var expected = images.Floats().Select(img => offline.Answer(img, [first, second]).Model).ToArray();
         Assert.Equal(expected, answers.Select(a => a.Models[0]));
         if (first == 0.0) Assert.All(answers, a => Assert.Equal("mlp", a.Models[0]));
         if (second == 0.0) Assert.DoesNotContain(answers, a => a.Models[0] == "cnn-large");
@@ -64,9 +64,10 @@ public class PipelineGrainTests(ServingCluster serving)
         double[] thresholds = [0.8, 0.9];
         await SetThresholds("fashion-grid", "classify", thresholds);
         var grids = GridImages.Generate(serving.Models.Data.Test, 24, seed: 5);
-        var inputs = Enumerable.Range(0, grids.Count).Select(g => grids.ToFloats(g, 1)).ToArray();
+        var batch = TestBatches.Of(grids, 0, grids.Count);
+        var inputs = batch.Floats();
 
-        var answers = await serving.Client.GetGrain<IPipelineGrain>("fashion-grid").Infer(inputs, FarDeadline);
+        var answers = await serving.Client.GetGrain<IPipelineGrain>("fashion-grid").Infer(batch, FarDeadline);
 
         using var offline = new OfflineCascade(serving.Models.Store, Cascade);
         using var detector = new OfflineCascade(serving.Models.Store, ["grid-tiles"]);
@@ -83,7 +84,7 @@ public class PipelineGrainTests(ServingCluster serving)
                     continue;
                 }
                 occupiedTiles++;
-                var (label, model) = offline.Answer(GridImages.CutTile(inputs[g], t), thresholds);
+                var (label, model) = offline.Answer(GridImages.CutTiles(batch, [(g, t)]).ItemAsFloats(0), thresholds);
                 Assert.Equal(label, answers[g].Labels[t]);
                 Assert.Equal(model, answers[g].Models[t]);
             }
@@ -98,7 +99,7 @@ public class PipelineGrainTests(ServingCluster serving)
     {
         var pipeline = serving.Client.GetGrain<IPipelineGrain>("cnn-large");
         var before = await pipeline.GetSnapshot();
-        var images = Enumerable.Range(0, 5).Select(i => serving.Models.Data.Test.ToFloats(i, 1)).ToArray();
+        var images = TestBatches.Of(serving.Models.Data.Test, 0, 1, 2, 3, 4);
 
         var answers = await pipeline.Infer(images, UnixClock.NowMs - 1);
 

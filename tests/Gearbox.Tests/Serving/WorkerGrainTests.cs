@@ -7,7 +7,7 @@ namespace Gearbox.Tests.Serving;
 [Collection("serving")]
 public class WorkerGrainTests(ServingCluster serving)
 {
-    private float[] Image(int i) => serving.Models.Data.Test.ToFloats(i, 1);
+    private ImageBatch Images(params int[] i) => TestBatches.Of(serving.Models.Data.Test, i);
 
     [Fact]
     public async Task Queued_items_run_earliest_deadline_first()
@@ -17,14 +17,14 @@ public class WorkerGrainTests(ServingCluster serving)
         var now = UnixClock.NowMs;
         // One call queues 400 items with earlier deadlines; at batch size 1 they keep the worker busy for
         // hundreds of ms, so the next three are all queued before any of them can run.
-        var blockers = new[] { worker.Infer(Enumerable.Range(0, 400).Select(i => Image(i % 50)).ToArray(), now + 10_000) };
+        var blockers = new[] { worker.Infer(Images(Enumerable.Range(0, 400).Select(i => i % 50).ToArray()), now + 10_000) };
         await Task.Delay(100); // the big message has arrived and its ~400 ms of work has begun
         var finished = new ConcurrentQueue<string>();
         async Task Track(string name, double deadline)
         {
             // 40 items each, so the three finish tens of ms apart: far more than the jitter with which
             // the client's thread pool runs the three continuations.
-            await worker.Infer(Enumerable.Range(0, 40).Select(Image).ToArray(), deadline);
+            await worker.Infer(Images(Enumerable.Range(0, 40).ToArray()), deadline);
             finished.Enqueue(name);
         }
         var late = Track("late", now + 50_000);
@@ -45,7 +45,7 @@ public class WorkerGrainTests(ServingCluster serving)
         await worker.Configure(new WorkerSettings("cnn-small", MaxBatch: 8));
         var deadline = UnixClock.NowMs + 60_000;
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => worker.Infer([Image(i)], deadline)));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => worker.Infer(Images(i), deadline)));
 
         var stats = await worker.GetStats();
         Assert.All(answers, a => Assert.Equal(ItemStatus.Ok, Assert.Single(a).Status));
@@ -61,8 +61,8 @@ public class WorkerGrainTests(ServingCluster serving)
         await worker.Configure(new WorkerSettings("mlp", MaxBatch: 4));
         var now = UnixClock.NowMs;
 
-        var hopeless = worker.Infer([Image(0), Image(1), Image(2)], now - 5);
-        var fine = worker.Infer([Image(3)], now + 60_000);
+        var hopeless = worker.Infer(Images(0, 1, 2), now - 5);
+        var fine = worker.Infer(Images(3), now + 60_000);
 
         Assert.All(await hopeless, a => Assert.Equal(ItemStatus.DeadlineExceeded, a.Status));
         Assert.Equal(ItemStatus.Ok, Assert.Single(await fine).Status);
@@ -76,10 +76,10 @@ public class WorkerGrainTests(ServingCluster serving)
     {
         var worker = serving.Client.GetGrain<IWorkerGrain>($"test/scale/{Guid.NewGuid():N}");
         await worker.Configure(new WorkerSettings("mlp", MaxBatch: 4, Threads: 1));
-        await worker.Infer([Image(0)], UnixClock.NowMs + 60_000);
+        await worker.Infer(Images(0), UnixClock.NowMs + 60_000);
 
         await worker.Configure(new WorkerSettings("mlp", MaxBatch: 4, Threads: Environment.ProcessorCount));
-        await worker.Infer([Image(1)], UnixClock.NowMs + 60_000);
+        await worker.Infer(Images(1), UnixClock.NowMs + 60_000);
 
         var stats = await worker.GetStats();
         Assert.Equal(2, stats.Served);
@@ -93,7 +93,7 @@ public class WorkerGrainTests(ServingCluster serving)
         var unknown = await Assert.ThrowsAsync<ArgumentException>(() => worker.Configure(new WorkerSettings("resnet", 4)));
         Assert.Contains("resnet", unknown.Message);
         await worker.Configure(new WorkerSettings("mlp", 4));
-        var shape = await Assert.ThrowsAsync<ArgumentException>(() => worker.Infer([new float[10]], UnixClock.NowMs + 1000));
+        var shape = await Assert.ThrowsAsync<ArgumentException>(() => worker.Infer(ImageBatch.Uint8(new byte[10], 10), UnixClock.NowMs + 1000));
         Assert.Contains("784", shape.Message);
     }
 }

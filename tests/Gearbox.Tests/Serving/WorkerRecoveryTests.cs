@@ -10,7 +10,7 @@ namespace Gearbox.Tests.Serving;
 public class WorkerRecoveryTests(ServingCluster serving)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private float[] Image(int i) => serving.Models.Data.Test.ToFloats(i % 500, 1);
+    private ImageBatch Images(params int[] i) => TestBatches.Of(serving.Models.Data.Test, i.Select(k => k % 500).ToArray());
 
     /// <summary>"fashion"'s cascade stage with one mlp replica answering everything (thresholds 0).</summary>
     private async Task<(IPipelineGrain Pipeline, IWorkerGrain Worker, WorkerSettings Settings)> OneMlpReplica()
@@ -45,7 +45,7 @@ public class WorkerRecoveryTests(ServingCluster serving)
     public async Task A_worker_deactivated_under_steady_load_recovers_its_settings_and_every_request_succeeds()
     {
         var (pipeline, worker, settings) = await OneMlpReplica();
-        await pipeline.Infer([Image(0)], UnixClock.NowMs + 30_000);
+        await pipeline.Infer(Images(0), UnixClock.NowMs + 30_000);
         var startServed = (await worker.GetStats()).Served;
 
         // ~60 requests/s: deactivate once 60 have been served (~1 s), keep going for 2 s after the new activation is seen.
@@ -61,7 +61,7 @@ public class WorkerRecoveryTests(ServingCluster serving)
         var flow = Stopwatch.StartNew();
         while (flow.Elapsed < TimeSpan.FromSeconds(40))
         {
-            requests.Add(pipeline.Infer([Image(requests.Count)], UnixClock.NowMs + 10_000));
+            requests.Add(pipeline.Infer(Images(requests.Count), UnixClock.NowMs + 10_000));
             if (deactivation.IsCompleted && Stopwatch.GetElapsedTime(await deactivation) > TimeSpan.FromSeconds(2)) break;
             await pace.WaitForNextTickAsync();
         }
@@ -78,7 +78,7 @@ public class WorkerRecoveryTests(ServingCluster serving)
         var after = await worker.GetStats();
         Assert.Equal(settings, after.Settings);
         Assert.True(after.Served < requests.Count, $"the new activation served {after.Served} of {requests.Count}: it is the old one");
-        Assert.Equal(ItemStatus.Ok, Assert.Single(await pipeline.Infer([Image(7)], UnixClock.NowMs + 30_000)).Status);
+        Assert.Equal(ItemStatus.Ok, Assert.Single(await pipeline.Infer(Images(7), UnixClock.NowMs + 30_000)).Status);
         Assert.Equal(after.Served + 1, (await worker.GetStats()).Served);
     }
 
@@ -86,12 +86,12 @@ public class WorkerRecoveryTests(ServingCluster serving)
     public async Task A_worker_deactivated_while_idle_recovers_its_settings_on_the_next_request()
     {
         var (pipeline, worker, settings) = await OneMlpReplica();
-        await pipeline.Infer([Image(1)], UnixClock.NowMs + 30_000);
+        await pipeline.Infer(Images(1), UnixClock.NowMs + 30_000);
         await DeactivateAndWaitForNewActivation(worker);
         var idle = await worker.GetStats();
         Assert.Equal("", idle.Settings.Model); // the new activation has not been told anything yet
 
-        var answer = Assert.Single(await pipeline.Infer([Image(2)], UnixClock.NowMs + 30_000));
+        var answer = Assert.Single(await pipeline.Infer(Images(2), UnixClock.NowMs + 30_000));
 
         Assert.Equal(ItemStatus.Ok, answer.Status);
         Assert.Equal("mlp", answer.Models[0]);
@@ -104,7 +104,7 @@ public class WorkerRecoveryTests(ServingCluster serving)
     public async Task A_stage_and_its_worker_both_deactivated_are_configured_again_by_the_pipeline()
     {
         var (pipeline, worker, settings) = await OneMlpReplica();
-        await pipeline.Infer([Image(3)], UnixClock.NowMs + 30_000);
+        await pipeline.Infer(Images(3), UnixClock.NowMs + 30_000);
         var stage = serving.Client.GetGrain<IStageGrain>("fashion/classify");
         await DeactivateAndWaitForNewActivation(worker);
         await stage.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
@@ -114,7 +114,7 @@ public class WorkerRecoveryTests(ServingCluster serving)
             catch (StageNotConfiguredException) { return true; }
         }, "the stage's activation to be replaced");
 
-        var answer = Assert.Single(await pipeline.Infer([Image(4)], UnixClock.NowMs + 30_000));
+        var answer = Assert.Single(await pipeline.Infer(Images(4), UnixClock.NowMs + 30_000));
 
         Assert.Equal(ItemStatus.Ok, answer.Status);
         Assert.Equal(settings, (await worker.GetStats()).Settings);
@@ -125,10 +125,10 @@ public class WorkerRecoveryTests(ServingCluster serving)
     public async Task A_worker_outside_any_stage_configuration_says_so_with_a_well_known_exception()
     {
         var worker = serving.Client.GetGrain<IWorkerGrain>(StageConfigurationRules.WorkerKey("fashion/nowhere", "mlp", 0));
-        var error = await Assert.ThrowsAsync<WorkerNotConfiguredException>(() => worker.Infer([Image(0)], UnixClock.NowMs + 30_000));
+        var error = await Assert.ThrowsAsync<WorkerNotConfiguredException>(() => worker.Infer(Images(0), UnixClock.NowMs + 30_000));
         Assert.Contains("fashion/nowhere/mlp/0", error.Message);
         var loose = serving.Client.GetGrain<IWorkerGrain>($"test/loose/{Guid.NewGuid():N}");
-        await Assert.ThrowsAsync<WorkerNotConfiguredException>(() => loose.Infer([Image(0)], UnixClock.NowMs + 30_000));
+        await Assert.ThrowsAsync<WorkerNotConfiguredException>(() => loose.Infer(Images(0), UnixClock.NowMs + 30_000));
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public class WorkerRecoveryTests(ServingCluster serving)
         try
         {
             const int n = 40;
-            var answers = await Task.WhenAll(Enumerable.Range(0, n).Select(i => pipeline.Infer([Image(i)], UnixClock.NowMs + 30_000)));
+            var answers = await Task.WhenAll(Enumerable.Range(0, n).Select(i => pipeline.Infer(Images(i), UnixClock.NowMs + 30_000)));
 
             Assert.All(answers, a => Assert.Equal(ItemStatus.Ok, Assert.Single(a).Status));
             Assert.True(WorkerFaults.InjectedInto(broken) > injectedBefore, "no request was sent to the broken replica, so nothing was retried");
@@ -168,7 +168,7 @@ public class WorkerRecoveryTests(ServingCluster serving)
         foreach (var key in replicas) WorkerFaults.Fail(key, () => new InvalidOperationException("injected: replica is broken"));
         try
         {
-            var error = await Assert.ThrowsAsync<ReplicasFailedException>(() => pipeline.Infer([Image(0)], UnixClock.NowMs + 30_000));
+            var error = await Assert.ThrowsAsync<ReplicasFailedException>(() => pipeline.Infer(Images(0), UnixClock.NowMs + 30_000));
 
             Assert.Contains("'cnn-large'", error.Message);
             Assert.Contains("injected: replica is broken", error.Message);
@@ -191,7 +191,7 @@ public class WorkerRecoveryTests(ServingCluster serving)
             WorkerFaults.Fail(key, () => new TimeoutException("injected: no answer in time"), TimeSpan.FromMilliseconds(300));
         try
         {
-            var answers = await pipeline.Infer([Image(0), Image(1), Image(2)], UnixClock.NowMs + 100);
+            var answers = await pipeline.Infer(Images(0, 1, 2), UnixClock.NowMs + 100);
 
             Assert.All(answers, a => Assert.Equal(ItemStatus.DeadlineExceeded, a.Status));
             Assert.Equal(injectedBefore + 1, replicas.Sum(WorkerFaults.InjectedInto)); // one try, no retry past the deadline
