@@ -4,17 +4,27 @@ using Gearbox.Contracts.Serving;
 namespace Gearbox.Bench;
 
 /// <summary>The engine's own figures, measured in this run.</summary>
-public sealed record EngineFigures(LatencyStats SingleImage, double MaxThroughput, int Batch, int Concurrency, int ThroughputItems, AccuracyScore Accuracy);
+/// <param name="SingleImage">One image at a time, back to back: the engine thread and the caches stay hot.</param>
+/// <param name="Paced">One image at a time at <paramref name="PacedRate"/> Poisson arrivals (the sweep's lowest rate), so the
+/// engine idles between images as the served path does at that rate; null when no rate was given.</param>
+public sealed record EngineFigures(LatencyStats SingleImage, double MaxThroughput, int Batch, int Concurrency, int ThroughputItems, AccuracyScore Accuracy,
+    LatencyStats? Paced = null, double PacedRate = 0);
 
 /// <summary>
 /// Measures the in-process pipeline: the latency of one image at a time (no queueing: the low-load
 /// floor) and the most images per second it sustains with batches, several batches in flight so each
 /// model's engine thread stays busy. Images go in as the served path's workers take them: views of one
-/// UINT8 batch, each item copied once into the engine's input tensor.
+/// UINT8 batch, each item copied once into the engine's input tensor. With a paced rate, also one image
+/// at a time at that rate's Poisson arrivals: at a low rate the engine thread sleeps and the caches go
+/// cold between images, as they do on the served path, so that is the figure to set the served path's
+/// low-rate latency beside.
 /// </summary>
 public static class EngineBaseline
 {
-    public static async Task<EngineFigures> RunAsync(EnginePipeline engine, BenchImages images, int samples, int batch, int items)
+    /// <summary>At most this long is spent on the paced runs (fewer than <c>samples</c> images at a low rate).</summary>
+    public const double PacedSeconds = 10;
+
+    public static async Task<EngineFigures> RunAsync(EnginePipeline engine, BenchImages images, int samples, int batch, int items, double pacedRate = 0, int seed = 1)
     {
         for (var k = 0; k < 20; k++) await engine.RunAsync(Slice(images, k, 1)); // warm up (JIT, allocator)
         await engine.RunAsync(Slice(images, 0, batch));
@@ -50,7 +60,26 @@ public static class EngineBaseline
             }
         }));
         var throughput = items / total.Elapsed.TotalSeconds;
-        return new EngineFigures(new LatencyStats(latencies), throughput, batch, concurrency, items, accuracy);
+        var paced = pacedRate > 0 ? await PacedAsync(engine, images, samples, pacedRate, seed) : null;
+        return new EngineFigures(new LatencyStats(latencies), throughput, batch, concurrency, items, accuracy, paced, pacedRate);
+    }
+
+    /// <summary>One image at a time at the schedule's arrival times (a late one starts at once; none overlap at the low rates this is for).</summary>
+    private static async Task<LatencyStats> PacedAsync(EnginePipeline engine, BenchImages images, int samples, double rate, int seed)
+    {
+        var schedule = PoissonSchedule.OffsetsMs(rate, PacedSeconds, Math.Max(samples, 20), seed);
+        var latencies = new double[schedule.Length];
+        var start = Stopwatch.StartNew();
+        for (var k = 0; k < schedule.Length; k++)
+        {
+            var wait = schedule[k] - start.Elapsed.TotalMilliseconds;
+            if (wait > 0) await Task.Delay(TimeSpan.FromMilliseconds(wait));
+            var input = Slice(images, k, 1);
+            var clock = Stopwatch.StartNew();
+            await engine.RunAsync(input);
+            latencies[k] = clock.Elapsed.TotalMilliseconds;
+        }
+        return new LatencyStats(latencies);
     }
 
     /// <summary>The engine's accuracy on exactly the given images (e.g. those the HTTP run had answered), run in batches.</summary>
