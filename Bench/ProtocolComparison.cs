@@ -70,13 +70,14 @@ public sealed record ProtocolJson(
 }
 
 /// <summary>One protocol's peaks over the --runs repetitions: (max − min) / mean and whether all are within ±10 % of the mean.</summary>
-public sealed record SpreadJson(string Protocol, double?[] Peaks, double?[] PeakOverEngine, double?[] P50Ms, double? Spread, bool WithinTolerance)
+/// <param name="AllSaturated">Every run found saturation; otherwise some peak is only the highest rate offered (a lower bound).</param>
+public sealed record SpreadJson(string Protocol, double?[] Peaks, double?[] PeakOverEngine, double?[] P50Ms, double? Spread, bool WithinTolerance, bool AllSaturated)
 {
     public static SpreadJson From(BenchProtocol protocol, IReadOnlyList<ProtocolComparison> runs)
     {
         var spread = RunSpread.Of(runs.Select(r => r.PeakGoodput).ToArray());
         return new SpreadJson(protocol.ToString().ToLowerInvariant(), runs.Select(r => BenchJson.Num(r.PeakGoodput)).ToArray(),
             runs.Select(r => BenchJson.Num(r.PeakOverEngine)).ToArray(), runs.Select(r => BenchJson.Num(r.Lowest.OkLatency.P50)).ToArray(),
-            BenchJson.Num(spread.Spread), spread.WithinTolerance);
+            BenchJson.Num(spread.Spread), spread.WithinTolerance, runs.All(r => r.Saturated));
     }
 }

@@ -127,16 +127,18 @@ public static class Report
     {
         Console.WriteLine();
         Console.WriteLine($"REPEATS  (spread = (max − min) / mean of the peaks; target: every run's peak within ±{RunSpread.Tolerance * 100:F0}% of the mean)");
-        Console.WriteLine($"{"protocol",-10}{"run",5}{"seed",7}{"peak /s",10}{"peak / engine",15}{"p50 ms",9}{"drops < 80% peak",18}");
+        Console.WriteLine($"{"protocol",-10}{"run",5}{"seed",7}{"peak /s",10}{"peak / engine",15}{"p50 ms",9}{"drops < 80% peak",18}{"saturated",11}");
         foreach (var protocol in protocols)
         {
             var runs = comparisons.Where(c => c.Protocol == protocol).ToArray();
             foreach (var c in runs)
                 Console.WriteLine($"{protocol.ToString().ToLowerInvariant(),-10}{c.Sweep.Run,5}{c.Sweep.Seed,7}{(c.Peak is null ? "none" : F(c.PeakGoodput, 1)),10}" +
-                    $"{F(c.PeakOverEngine),15}{F(c.Lowest.OkLatency.P50),9}{(c.Peak is null ? "n/a" : c.MissesBelowPeak.Count.ToString(Invariant)),18}");
+                    $"{F(c.PeakOverEngine),15}{F(c.Lowest.OkLatency.P50),9}{(c.Peak is null ? "n/a" : c.MissesBelowPeak.Count.ToString(Invariant)),18}{(c.Saturated ? "yes" : "no"),11}");
             var spread = RunSpread.Of(runs.Select(r => r.PeakGoodput).ToArray());
+            var unsaturated = runs.Count(r => !r.Saturated);
             Console.WriteLine($"  {protocol.ToString().ToLowerInvariant()}: peak {F(spread.Min, 1)}–{F(spread.Max, 1)}/s, mean {F(spread.Mean, 1)}, spread {P(spread.Spread)}: " +
-                (spread.WithinTolerance ? $"within ±{RunSpread.Tolerance * 100:F0}%" : double.IsNaN(spread.Spread) ? "undefined (a run found no peak)" : $"NOT within ±{RunSpread.Tolerance * 100:F0}%"));
+                (spread.WithinTolerance ? $"within ±{RunSpread.Tolerance * 100:F0}%" : double.IsNaN(spread.Spread) ? "undefined (a run found no peak)" : $"NOT within ±{RunSpread.Tolerance * 100:F0}%") +
+                (unsaturated > 0 ? $"; {unsaturated} run(s) never saturated, so their peak is only the highest rate offered (sweep higher: --rate-up)" : ""));
         }
     }
 
