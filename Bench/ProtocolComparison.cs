@@ -38,11 +38,13 @@ public sealed record EngineJson(double? P50Ms, double? P99Ms, double? MaxThrough
 /// <summary>The server's runtime during a step (null where it did not export the figure).</summary>
 public sealed record RuntimeJson(
     double? AllocatedKbPerRequest, double? Gen0Collections, double? Gen1Collections, double? Gen2Collections, double? GcPauseMs,
-    double? ThreadPoolQueueMax, double? ThreadPoolQueueMean, double? ThreadPoolThreadsMax, double? LockContentions, double? CpuMsPerRequest, int Polls)
+    double? ThreadPoolQueueMax, double? ThreadPoolQueueMean, double? ThreadPoolThreadsMax, double? LockContentions, double? CpuMsPerRequest,
+    double? WorkItemsPerRequest, int Polls)
 {
     public static RuntimeJson From(RuntimeFigures r) => new(
         BenchJson.Num(r.AllocatedKbPerRequest), r.Gen0Collections, r.Gen1Collections, r.Gen2Collections, BenchJson.Num(r.GcPauseMs),
-        r.QueueMax, BenchJson.Num(r.QueueMean), r.ThreadsMax, r.LockContentions, BenchJson.Num(r.CpuMsPerRequest), r.Polls);
+        r.QueueMax, BenchJson.Num(r.QueueMean), r.ThreadsMax, r.LockContentions, BenchJson.Num(r.CpuMsPerRequest),
+        BenchJson.Num(r.WorkItemsPerRequest), r.Polls);
 }
 
 public sealed record RateJson(

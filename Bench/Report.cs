@@ -43,7 +43,8 @@ public static class Report
         }
         Console.WriteLine($"  server runtime  allocated {F(r.AllocatedKbPerRequest, 1)} KB/req  CPU {F(r.CpuMsPerRequest)} ms/req  GC gen0/1/2 {N(r.Gen0Collections)}/{N(r.Gen1Collections)}/{N(r.Gen2Collections)}" +
             $"  GC pause {F(r.GcPauseMs, 1)} ms  lock contentions {N(r.LockContentions)}");
-        Console.WriteLine($"                  thread pool: queue max {N(r.QueueMax)} mean {F(r.QueueMean, 1)}, threads max {N(r.ThreadsMax)} ({r.Polls} polls of /metrics during the step, plus before and after)");
+        Console.WriteLine($"                  thread pool: {F(r.WorkItemsPerRequest, 1)} work items/req, queue max {N(r.QueueMax)} mean {F(r.QueueMean, 1)}, threads max {N(r.ThreadsMax)}" +
+            $" ({r.Polls} polls of /metrics during the step, plus before and after)");
     }
 
     /// <summary>A sweep without runtime readings (the --scale-out clusters): those columns read n/a.</summary>

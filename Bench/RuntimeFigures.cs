@@ -5,6 +5,7 @@ namespace Gearbox.Bench;
 /// before and just after the step, per request sent in it, and the thread-pool gauges as sampled during
 /// the step. Null where the server does not export the figure (an older gateway) or no reading came.
 /// </summary>
+/// <param name="WorkItemsPerRequest">Thread-pool work items completed during the step per request: the hops a request costs (plus the process's background work).</param>
 /// <param name="Polls">Readings taken during the step (the gauges' sample count).</param>
 public sealed record RuntimeFigures(
     double? AllocatedKbPerRequest,
@@ -17,9 +18,10 @@ public sealed record RuntimeFigures(
     double? ThreadsMax,
     double? LockContentions,
     double? CpuMsPerRequest,
+    double? WorkItemsPerRequest,
     int Polls)
 {
-    public static readonly RuntimeFigures None = new(null, null, null, null, null, null, null, null, null, null, 0);
+    public static readonly RuntimeFigures None = new(null, null, null, null, null, null, null, null, null, null, null, 0);
 
     public bool Any => AllocatedKbPerRequest is not null || QueueMax is not null || CpuMsPerRequest is not null;
 
@@ -45,6 +47,7 @@ public sealed record RuntimeFigures(
             threads.Length == 0 ? null : threads.Max(),
             Delta(r => r.LockContentions),
             PerRequest(Delta(r => r.CpuSeconds), 1000),
+            PerRequest(Delta(r => r.ThreadPoolWorkItems), 1),
             during.Count);
     }
 }

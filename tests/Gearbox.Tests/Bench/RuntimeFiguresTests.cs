@@ -4,14 +4,14 @@ namespace Gearbox.Tests.Bench;
 
 public class RuntimeFiguresTests
 {
-    private static RuntimeReading Reading(double allocated, double gen0, double pauseS, double cpuS, double queue, double threads, double locks = 0) =>
-        new(allocated, gen0, 1, 0, pauseS, locks, cpuS, queue, threads, 0);
+    private static RuntimeReading Reading(double allocated, double gen0, double pauseS, double cpuS, double queue, double threads, double locks = 0, double workItems = 0) =>
+        new(allocated, gen0, 1, 0, pauseS, locks, cpuS, queue, threads, workItems);
 
     [Fact]
     public void Counters_are_differences_over_the_step_and_per_request()
     {
-        var before = Reading(1_000_000, 10, 0.5, 20, 0, 4, locks: 100);
-        var after = Reading(1_000_000 + 200 * 1024 * 50, 13, 0.525, 21, 1, 6, locks: 130);
+        var before = Reading(1_000_000, 10, 0.5, 20, 0, 4, locks: 100, workItems: 5000);
+        var after = Reading(1_000_000 + 200 * 1024 * 50, 13, 0.525, 21, 1, 6, locks: 130, workItems: 6400);
 
         var r = RuntimeFigures.Between(before, after, [], requests: 200);
 
@@ -21,6 +21,7 @@ public class RuntimeFiguresTests
         Assert.Equal(25, r.GcPauseMs!.Value, 9);
         Assert.Equal(5, r.CpuMsPerRequest!.Value, 9); // 1 s of CPU over 200 requests
         Assert.Equal(30, r.LockContentions);
+        Assert.Equal(7, r.WorkItemsPerRequest!.Value, 9);
     }
 
     [Fact]

@@ -40,6 +40,7 @@ public class RuntimeMetricsTests(GatewayServer server)
         // Twenty requests through HTTP, Orleans and the engine allocate on the managed heap and take CPU.
         Assert.True(runtime.AllocatedKbPerRequest > 0, $"allocated {runtime.AllocatedKbPerRequest} KB/req");
         Assert.True(runtime.CpuMsPerRequest > 0, $"CPU {runtime.CpuMsPerRequest} ms/req");
+        Assert.True(runtime.WorkItemsPerRequest > 0, $"{runtime.WorkItemsPerRequest} thread-pool work items/req");
         Assert.NotNull(runtime.QueueMax);
         Assert.True(runtime.ThreadsMax >= 1);
         Assert.NotNull(runtime.Gen0Collections);
