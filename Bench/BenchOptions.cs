@@ -89,6 +89,15 @@ public sealed record BenchOptions(
     /// <summary>--min-accuracy: the accuracy floor of the default plan the --scale-out clusters make (null: the pipeline's).</summary>
     public double? MinAccuracy { get; init; }
 
+    /// <summary>--rate or --rate-up: the rates the sweep offers (a fixed list, or a ladder that stops at saturation).</summary>
+    public RateLadder Ladder { get; init; } = RateLadder.Of([50]);
+
+    /// <summary>--runs: how many times the whole protocol sweep runs (run k uses seed + k − 1).</summary>
+    public int Runs { get; init; } = 1;
+
+    /// <summary>--runtime-poll: how often the server's /metrics is read during a sweep step (zero: only before and after).</summary>
+    public TimeSpan RuntimePoll { get; init; } = RuntimeSampler.DefaultPoll;
+
     /// <summary>Seconds a server has to exit after SIGTERM before it is killed.</summary>
     public double StopGraceSeconds { get; init; } = 20;
 
@@ -98,6 +107,15 @@ public sealed record BenchOptions(
           --pipeline NAME       pipeline or model to call (default fashion; fashion-grid sends 56x56 grids)
           --rate R[,R2,...]     Poisson arrivals per second (default 50); several rates run one after
                                 another (a sweep) and the report picks the highest that held the SLO
+          --rate-up START,STEP[,MAX]
+                                a saturating sweep instead of --rate: START, START+STEP, ... (up to MAX,
+                                default 100000) until 2 steps in a row each miss 99% SLO attainment or
+                                are generator-bound (the load generator behind its schedule: send lag
+                                p99 > 20 ms); a generator-bound step never counts as the peak
+          --runs N              repeat the whole protocol sweep N times (default 1; run k uses seed + k - 1)
+                                and report each run's peak and the peaks' spread (target within ±10%)
+          --runtime-poll MS     read the server's /metrics every MS during each step for the thread-pool
+                                gauges (default 250; 0: only before and after each step)
           --duration S          seconds of arrivals (default 10)
           --max-requests N      hard cap on requests sent (default 100000)
           --slo MS              parameters.slo_ms sent with every request (default 50)
@@ -178,7 +196,7 @@ public sealed record BenchOptions(
             "engine-only", "thresholds", "engine-samples", "engine-batch", "engine-items", "engine-threads", "device", "help",
             "validate-plan", "gears", "settle", "phases", "json",
             "trace", "trace-seconds", "trace-peak", "compare", "svg", "server", "server-settings", "start-timeout", "gear-wait",
-            "protocols", "grpc-target",
+            "protocols", "grpc-target", "rate-up", "runs", "runtime-poll",
             "scale-out", "emulate-devices", "emulated-profile", "slowdown", "min-accuracy",
         };
         var unknown = values.Keys.FirstOrDefault(k => !known.Contains(k));
@@ -270,6 +288,12 @@ public sealed record BenchOptions(
             grpcTarget = Uri.TryCreate(Text("grpc-target") ?? "", UriKind.Absolute, out var g) ? g : throw new BenchUsageException($"--grpc-target must be an absolute URL, e.g. http://127.0.0.1:8081, not '{Text("grpc-target")}'.");
             if (!IsLoopback(grpcTarget)) throw new BenchUsageException($"--grpc-target must be a loopback address, not '{grpcTarget.Host}'.");
         }
+        if (values.ContainsKey("rate-up") && values.ContainsKey("rate")) throw new BenchUsageException("--rate-up makes its own rates; leave out --rate.");
+        foreach (var sweepOnly in new[] { "rate-up", "runs", "runtime-poll" })
+            if (values.ContainsKey(sweepOnly) && (validate || phases is not null || trace is not null || scaleOut is not null || values.ContainsKey("engine-only")))
+                throw new BenchUsageException($"--{sweepOnly} goes with a rate sweep against --target (not --validate-plan, --phases, --trace, --scale-out or --engine-only).");
+        var rates = ParseRates(Text("rate"));
+        var ladder = values.ContainsKey("rate-up") ? RateLadder.ParseUp(Text("rate-up")) : RateLadder.Of(rates);
         if (values.ContainsKey("json") && string.IsNullOrWhiteSpace(Text("json"))) throw new BenchUsageException("--json needs a file name.");
         if (values.ContainsKey("svg") && string.IsNullOrWhiteSpace(Text("svg"))) throw new BenchUsageException("--svg needs a file name.");
         int[]? gears = null;
@@ -283,7 +307,7 @@ public sealed record BenchOptions(
         return new BenchOptions(
             target,
             Text("pipeline") ?? "fashion",
-            ParseRates(Text("rate")),
+            ladder.Fixed ?? [ladder.Start],
             Number("duration", 10, 0.1, 3600),
             Integer("max-requests", 100_000, 1, 10_000_000),
             Number("slo", 50, 0.001, 60_000),
@@ -315,6 +339,9 @@ public sealed record BenchOptions(
             StartTimeoutSeconds = Number("start-timeout", 180, 1, 3600),
             GearWaitSeconds = Number("gear-wait", scaleOut is null ? 30 : 120, 0, 600),
             Protocols = protocols,
+            Ladder = ladder,
+            Runs = Integer("runs", 1, 1, 100),
+            RuntimePoll = TimeSpan.FromMilliseconds(Number("runtime-poll", RuntimeSampler.DefaultPoll.TotalMilliseconds, 0, 60_000)),
             GrpcTarget = grpcTarget ?? new UriBuilder(target) { Port = target.Port + 1 }.Uri,
             ScaleOut = scaleOut,
             EmulateDevices = Integer("emulate-devices", 2, 1, 64),

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Gearbox.Contracts.Cluster;
@@ -66,19 +65,7 @@ public sealed class ClusterReadings(Uri gateway) : IDisposable
     }
 
     /// <summary>The sum of a counter's samples (every label set) in a Prometheus text exposition; 0 when it has none yet.</summary>
-    public static long SumCounter(string exposition, string name)
-    {
-        long total = 0;
-        foreach (var line in exposition.Split('\n'))
-        {
-            if (!line.StartsWith(name, StringComparison.Ordinal) || line.Length == name.Length || line[name.Length] is not ('{' or ' ')) continue;
-            var fields = line.TrimEnd().Split(' ');
-            // "name{labels} value [timestamp]": the value follows the closing brace (labels may hold spaces).
-            var afterLabels = line.LastIndexOf('}') is var brace and >= 0 ? line[(brace + 1)..].Trim().Split(' ') : fields[1..];
-            if (afterLabels.Length > 0 && double.TryParse(afterLabels[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var v)) total += (long)v;
-        }
-        return total;
-    }
+    public static long SumCounter(string exposition, string name) => (long)(PrometheusText.Parse(exposition).Sum(name) ?? 0);
 
     public void Dispose() => _http.Dispose();
 }

@@ -24,30 +24,7 @@ try
     var images = BenchImages.Load(paths, pipeline.InputSide, options.Images, options.SloMs);
     Console.WriteLine($"{images.Count} test images ({images.Side}x{images.Side}) from {paths.DatasetFile}");
 
-    var sweeps = new List<(BenchProtocol Protocol, List<HttpFigures> Runs)>();
-    if (!options.EngineOnly)
-    {
-        foreach (var protocol in options.Protocols)
-        {
-            var runs = new List<HttpFigures>();
-            var sender = RequestSenders.Create(protocol, options.Target, options.GrpcTarget!, options.Pipeline, images, options.SloMs, TimeSpan.FromSeconds(options.TimeoutSeconds));
-            using var run = new HttpLoadRun(sender, images);
-            Console.WriteLine();
-            Console.WriteLine($"=== {protocol.ToString().ToUpperInvariant()} {(protocol == BenchProtocol.Grpc ? options.GrpcTarget : options.Target)}");
-            await GatewayCheck.WarmUpAsync(run, options);
-            foreach (var rate in options.Rates)
-            {
-                if (runs.Count > 0 || sweeps.Count > 0) await Task.Delay(TimeSpan.FromSeconds(2)); // let the previous run's backlog clear
-                var schedule = PoissonSchedule.OffsetsMs(rate, options.DurationSeconds, options.MaxRequests, options.Seed);
-                Console.WriteLine($"sending {schedule.Length} {protocol} requests over {options.DurationSeconds} s at {rate}/s ...");
-                var figures = HttpFigures.From(await run.RunAsync(schedule), images, options.DurationSeconds, options.SloMs);
-                Report.Http(figures, options, rate, scoredAs);
-                runs.Add(figures);
-            }
-            if (runs.Count > 1) Report.Sweep(runs, options.SloMs);
-            sweeps.Add((protocol, runs));
-        }
-    }
+    List<SweepRun> sweeps = options.EngineOnly ? [] : await ProtocolSweeps.RunAsync(options, images, scoredAs);
 
     EngineFigures? engineFigures = null;
     if (options.EngineBaseline)
@@ -57,22 +34,25 @@ try
         using var engine = EnginePipeline.Load(pipeline, thresholds, new ModelStore(paths.ModelsDirectory), options.Device, options.EngineThreads);
         var figures = engineFigures = await EngineBaseline.RunAsync(engine, images, options.EngineSamples, options.EngineBatch, options.EngineItems);
         Report.Engine(figures, engine, source, scoredAs);
-        foreach (var (protocol, runs) in sweeps)
+        foreach (var sweep in sweeps.Where(s => s.Run == 1))
         {
+            var runs = sweep.Steps.Select(s => s.Http).ToArray();
             var lowest = runs[0];
             Console.WriteLine();
-            Console.WriteLine($"--- {protocol.ToString().ToUpperInvariant()} beside the engine alone");
+            Console.WriteLine($"--- {sweep.Protocol.ToString().ToUpperInvariant()} beside the engine alone" + (options.Runs > 1 ? " (run 1)" : ""));
             Report.SideBySide(lowest, SweepPeak.Find(runs), SweepPeak.Saturated(runs), figures, await EngineBaseline.ScoreAsync(engine, images, lowest.AnsweredImages, options.EngineBatch));
         }
     }
-    var comparisons = sweeps.Select(s => ProtocolComparison.From(s.Protocol, s.Runs, engineFigures)).ToArray();
+    var comparisons = sweeps.Select(s => ProtocolComparison.From(s, engineFigures)).ToArray();
     if (comparisons.Length > 1 || (comparisons.Length == 1 && engineFigures is not null)) Report.Protocols(comparisons, engineFigures);
+    var spreads = options.Protocols.Select(p => SpreadJson.From(p, comparisons.Where(c => c.Protocol == p).ToArray())).ToArray();
+    if (options.Runs > 1 && comparisons.Length > 0) Report.Repeats(comparisons, options.Protocols);
     if (options.JsonPath is { } jsonPath)
         BenchJson.Write(jsonPath, new SweepJson("sweep", DateTimeOffset.UtcNow, options.Target.ToString(), options.GrpcTarget!.ToString(), options.Pipeline,
-            options.SloMs, options.DurationSeconds,
+            options.SloMs, options.DurationSeconds, options.Runs,
             engineFigures is null ? null : new EngineJson(BenchJson.Num(engineFigures.SingleImage.P50), BenchJson.Num(engineFigures.SingleImage.P99),
                 BenchJson.Num(engineFigures.MaxThroughput), BenchJson.Num(engineFigures.Accuracy.Accuracy)),
-            comparisons.Select(ProtocolJson.From).ToArray()));
+            comparisons.Select(ProtocolJson.From).ToArray(), comparisons.Length == 0 ? [] : spreads));
     return 0;
 }
 catch (Exception e) when (e is BenchUsageException or GearControlException or DatasetFileException or ModelLoadException or FileNotFoundException or InvalidDataException or KeyNotFoundException or UriFormatException)

@@ -53,8 +53,10 @@ public static class GatewayApp
             o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
         });
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(GearboxMetrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
-            .AddPrometheusExporter());
+            // System.Runtime: the runtime's own GC, thread-pool, lock and CPU figures (the bench reads them per sweep step).
+            .AddMeter(GearboxMetrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
+            // No response cache (default 300 ms): the bench reads /metrics just before and after each sweep step and needs fresh figures.
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
         var app = builder.Build();
         app.UseExceptionHandler();

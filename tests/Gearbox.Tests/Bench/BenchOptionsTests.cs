@@ -103,4 +103,28 @@ public class BenchOptionsTests
         Assert.Equal([BenchProtocol.Json], BenchOptions.Parse([]).Protocols);
         Assert.Equal(new Uri("http://127.0.0.1:7000"), BenchOptions.Parse(["--grpc-target", "http://127.0.0.1:7000"]).GrpcTarget);
     }
+
+    [Fact]
+    public void Rate_up_runs_and_runtime_poll_shape_the_sweep()
+    {
+        var options = BenchOptions.Parse(["--rate-up", "500,500,4000", "--runs", "3", "--runtime-poll", "0", "--protocols", "json,grpc"]);
+
+        Assert.True(options.Ladder.Saturating);
+        Assert.Equal(4000, options.Ladder.Max);
+        Assert.Equal(3, options.Runs);
+        Assert.Equal(TimeSpan.Zero, options.RuntimePoll);
+        var defaults = BenchOptions.Parse(["--rate", "20,1000"]);
+        Assert.Equal((1, false), (defaults.Runs, defaults.Ladder.Saturating));
+        Assert.Equal([20.0, 1000.0], Enumerable.Range(0, 3).Select(defaults.Ladder.RateAt).OfType<double>());
+        Assert.Equal(RuntimeSampler.DefaultPoll, defaults.RuntimePoll);
+    }
+
+    [Theory]
+    [InlineData("--rate-up", "500,500", "--rate", "100")]
+    [InlineData("--runs", "3", "--engine-only")]
+    [InlineData("--rate-up", "100,100", "--phases", "100x5")]
+    [InlineData("--runs", "0")]
+    [InlineData("--runtime-poll", "-5")]
+    public void Sweep_options_refuse_what_they_do_not_go_with(params string[] args) =>
+        Assert.Throws<BenchUsageException>(() => BenchOptions.Parse(args));
 }
