@@ -32,7 +32,9 @@ try
         var cascade = pipeline.Stages[^1];
         var (thresholds, source) = await ResolveThresholdsAsync(options, cascade.Models);
         using var engine = EnginePipeline.Load(pipeline, thresholds, new ModelStore(paths.ModelsDirectory), options.Device, options.EngineThreads);
-        var figures = engineFigures = await EngineBaseline.RunAsync(engine, images, options.EngineSamples, options.EngineBatch, options.EngineItems);
+        // Paced at the sweep's lowest rate, so the low-rate overhead sets cold beside cold (at a low rate the engine idles too).
+        var pacedRate = sweeps.Count > 0 ? sweeps[0].Steps[0].Rate : 0;
+        var figures = engineFigures = await EngineBaseline.RunAsync(engine, images, options.EngineSamples, options.EngineBatch, options.EngineItems, pacedRate, options.Seed);
         Report.Engine(figures, engine, source, scoredAs);
         foreach (var sweep in sweeps.Where(s => s.Run == 1))
         {
@@ -50,8 +52,7 @@ try
     if (options.JsonPath is { } jsonPath)
         BenchJson.Write(jsonPath, new SweepJson("sweep", DateTimeOffset.UtcNow, options.Target.ToString(), options.GrpcTarget!.ToString(), options.Pipeline,
             options.SloMs, options.DurationSeconds, options.Runs,
-            engineFigures is null ? null : new EngineJson(BenchJson.Num(engineFigures.SingleImage.P50), BenchJson.Num(engineFigures.SingleImage.P99),
-                BenchJson.Num(engineFigures.MaxThroughput), BenchJson.Num(engineFigures.Accuracy.Accuracy)),
+            engineFigures is null ? null : EngineJson.From(engineFigures),
             comparisons.Select(ProtocolJson.From).ToArray(), comparisons.Length == 0 ? [] : spreads));
     return 0;
 }

@@ -1,8 +1,9 @@
 namespace Gearbox.Bench;
 
 /// <summary>
-/// One protocol's sweep (one repetition) beside the engine alone: p50 overhead at the lowest rate, peak
-/// goodput at the SLO over the engine's peak, and the steps at or below 80 % of the peak that missed the SLO.
+/// One protocol's sweep (one repetition) beside the engine alone: p50 overhead at the lowest rate (over the
+/// engine back to back, and over the engine paced at that rate when it was), peak goodput at the SLO over the
+/// engine's peak, and the steps at or below 80 % of the peak that missed the SLO.
 /// </summary>
 public sealed record ProtocolComparison(
     SweepRun Sweep,
@@ -10,7 +11,8 @@ public sealed record ProtocolComparison(
     bool Saturated,
     double P50OverheadMs,
     double PeakOverEngine,
-    IReadOnlyList<HttpFigures> MissesBelowPeak)
+    IReadOnlyList<HttpFigures> MissesBelowPeak,
+    double P50OverheadPacedMs = double.NaN)
 {
     public BenchProtocol Protocol => Sweep.Protocol;
     public IReadOnlyList<SweepStep> Steps => Sweep.Steps;
@@ -24,7 +26,8 @@ public sealed record ProtocolComparison(
         return new ProtocolComparison(sweep, peak, SweepPeak.Saturated(runs),
             engine is null ? double.NaN : runs[0].OkLatency.P50 - engine.SingleImage.P50,
             engine is null || peak is null ? double.NaN : peak.ServedRate / engine.MaxThroughput,
-            SweepPeak.MissesBelowPeak(runs, peak));
+            SweepPeak.MissesBelowPeak(runs, peak),
+            engine?.Paced is { } paced ? runs[0].OkLatency.P50 - paced.P50 : double.NaN);
     }
 }
 
@@ -33,7 +36,12 @@ public sealed record SweepJson(
     string Kind, DateTimeOffset At, string Target, string GrpcTarget, string Pipeline, double SloMs, double DurationSeconds, int RunCount,
     EngineJson? Engine, ProtocolJson[] Protocols, SpreadJson[] Spreads);
 
-public sealed record EngineJson(double? P50Ms, double? P99Ms, double? MaxThroughput, double? Accuracy);
+public sealed record EngineJson(double? P50Ms, double? P99Ms, double? MaxThroughput, double? Accuracy, double? PacedRate, double? PacedP50Ms, double? PacedP99Ms)
+{
+    public static EngineJson From(EngineFigures e) => new(BenchJson.Num(e.SingleImage.P50), BenchJson.Num(e.SingleImage.P99),
+        BenchJson.Num(e.MaxThroughput), BenchJson.Num(e.Accuracy.Accuracy),
+        e.Paced is null ? null : e.PacedRate, e.Paced is null ? null : BenchJson.Num(e.Paced.P50), e.Paced is null ? null : BenchJson.Num(e.Paced.P99));
+}
 
 /// <summary>The server's runtime during a step (null where it did not export the figure).</summary>
 public sealed record RuntimeJson(
@@ -62,13 +70,13 @@ public sealed record RateJson(
 
 public sealed record ProtocolJson(
     string Protocol, int Run, int Seed, RateJson[] Runs, double? PeakGoodput, bool Saturated, double? P50OverheadMs, double? PeakOverEngine,
-    double[] MissesBelowPeakRates, string? StopReason)
+    double[] MissesBelowPeakRates, string? StopReason, double? P50OverheadPacedMs)
 {
     public static ProtocolJson From(ProtocolComparison c) => new(
         c.Protocol.ToString().ToLowerInvariant(), c.Sweep.Run, c.Sweep.Seed,
         c.Steps.Select(RateJson.From).ToArray(),
         c.Peak is null ? null : BenchJson.Num(c.Peak.ServedRate), c.Saturated, BenchJson.Num(c.P50OverheadMs), BenchJson.Num(c.PeakOverEngine),
-        c.MissesBelowPeak.Select(m => BenchJson.Num(m.OfferedRate) ?? 0).ToArray(), c.Sweep.StopReason);
+        c.MissesBelowPeak.Select(m => BenchJson.Num(m.OfferedRate) ?? 0).ToArray(), c.Sweep.StopReason, BenchJson.Num(c.P50OverheadPacedMs));
 }
 
 /// <summary>One protocol's peaks over the --runs repetitions: (max − min) / mean and whether all are within ±10 % of the mean.</summary>

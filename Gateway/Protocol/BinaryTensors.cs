@@ -233,7 +233,20 @@ public static class BinaryTensors
         var labelBinary = binaryOutputs.Contains(LabelOutput);
         var confidenceBinary = binaryOutputs.Contains(ConfidenceOutput);
         var values = results.Count * slots;
-        var header = new ArrayBufferWriter<byte>(512);
+        var header = ScratchBuffer.Rent();
+        try
+        {
+            return WriteBody(header, modelName, id, results, slots, serverLatencyMs, labelBinary, confidenceBinary, values, out headerLength);
+        }
+        finally
+        {
+            ScratchBuffer.Return(header);
+        }
+    }
+
+    private static byte[] WriteBody(ArrayBufferWriter<byte> header, string modelName, string? id, IReadOnlyList<PipelineItem> results, int slots,
+        double serverLatencyMs, bool labelBinary, bool confidenceBinary, int values, out int headerLength)
+    {
         using (var json = new Utf8JsonWriter(header))
         {
             json.WriteStartObject();

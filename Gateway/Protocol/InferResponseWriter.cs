@@ -21,9 +21,16 @@ public static class InferResponseWriter
 
     public static byte[] ToUtf8(string modelName, string? id, IReadOnlyList<PipelineItem> results, int slotsPerItem, double serverLatencyMs)
     {
-        var buffer = new ArrayBufferWriter<byte>(256 + results.Count * slotsPerItem * 32);
-        Write(buffer, modelName, id, results, slotsPerItem, serverLatencyMs);
-        return buffer.WrittenSpan.ToArray();
+        var buffer = ScratchBuffer.Rent();
+        try
+        {
+            Write(buffer, modelName, id, results, slotsPerItem, serverLatencyMs);
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            ScratchBuffer.Return(buffer);
+        }
     }
 
     /// <summary>
