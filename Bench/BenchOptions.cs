@@ -115,7 +115,7 @@ public sealed record BenchOptions(
           --runs N              repeat the whole protocol sweep N times (default 1; run k uses seed + k - 1)
                                 and report each run's peak and the peaks' spread (target within ±10%)
           --runtime-poll MS     read the server's /metrics every MS during each step for the thread-pool
-                                gauges (default 250; 0: only before and after each step)
+                                gauges (default 1000; 0: only before and after each step)
           --duration S          seconds of arrivals (default 10)
           --max-requests N      hard cap on requests sent (default 100000)
           --slo MS              parameters.slo_ms sent with every request (default 50)

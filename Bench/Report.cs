@@ -64,7 +64,7 @@ public static class Report
         {
             var (h, r) = (s.Http, s.Runtime);
             Console.WriteLine($"{F(h.OfferedRate, 1),12}{F(h.ServedRate, 1),12}{h.Drops,8}{h.OtherErrors.Values.Sum(),8}{F(h.OkLatency.P50),9}{F(h.OkLatency.P99),9}{P(h.SloAttainment),10}" +
-                $"{F(r.AllocatedKbPerRequest, 1),9}{F(r.CpuMsPerRequest),11}{$"{N(r.Gen0Collections)}/{N(r.Gen1Collections)}/{N(r.Gen2Collections)}",10}{F(r.GcPauseMs, 1),10}" +
+                $"{F(r.AllocatedKbPerRequest, 1),9}{F(r.CpuMsPerRequest),11}{(r.Gen0Collections is null ? "n/a" : $"{N(r.Gen0Collections)}/{N(r.Gen1Collections)}/{N(r.Gen2Collections)}"),10}{F(r.GcPauseMs, 1),10}" +
                 $"{N(r.QueueMax),10}{F(r.QueueMean, 1),7}{N(r.ThreadsMax),8}{N(r.LockContentions),8}{(s.GeneratorBound ? "  generator-bound" : "")}");
         }
         var peak = SweepPeak.Find(runs);

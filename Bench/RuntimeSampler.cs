@@ -12,7 +12,7 @@ public sealed class RuntimeSampler(Uri gateway, TimeSpan pollInterval) : IDispos
     /// scrape allocates on the server too (tens of KB): at low rates that, and the idle process's own
     /// background work, weigh in the per-request figures.
     /// </summary>
-    public static readonly TimeSpan DefaultPoll = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan DefaultPoll = TimeSpan.FromMilliseconds(1000); // a scrape costs the server ~25 ms CPU (docs/bench.md): every 250 ms would take a tenth of 2 cores
 
     private readonly HttpClient _http = new() { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(5) };
 
