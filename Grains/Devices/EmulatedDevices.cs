@@ -70,8 +70,9 @@ public sealed class EmulatedDevices
             var started = _clock.GetTimestamp();
             var result = await compute();
             var completion = EmulatedTiming.Complete(0, profiledMs, _clock.GetElapsedTime(started).TotalMilliseconds);
-            // Rounded up: timers count whole milliseconds, and a truncated wait would finish the batch early.
-            if (completion.WaitMs > 0) await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(completion.WaitMs)), _clock);
+            // Timers count coarse milliseconds and can fire a little early by the stopwatch: wait again until the device's time is really up.
+            for (var left = completion.WaitMs; left > 0; left = profiledMs - _clock.GetElapsedTime(started).TotalMilliseconds)
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(left)), _clock);
             Interlocked.Increment(ref _batches);
             if (completion.Late)
             {
