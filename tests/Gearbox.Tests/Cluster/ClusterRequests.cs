@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Gearbox.Bench;
 using Gearbox.Tests.Http;
 using Gearbox.Tests.Serving;
@@ -46,5 +47,32 @@ public static class ClusterRequests
             .SelectMany(s => s.GetProperty("workers").EnumerateArray())
             .Select(w => (w.GetProperty("worker").GetString()!, w.GetProperty("silo").GetString()!, w.GetProperty("served").GetInt64()))
             .ToList();
+    }
+
+    /// <summary>GET <paramref name="path"/> as JSON; null while it does not answer 200 (a silo restarting, the gateway reconnecting).</summary>
+    public static async Task<JsonNode?> TryGet(ProcessCluster cluster, string path)
+    {
+        try
+        {
+            using var response = await cluster.Http.GetAsync(path).WaitAsync(TimeSpan.FromSeconds(15));
+            return response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync()) : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Polls <paramref name="check"/> until it gives a value, failing with the cluster's output after <paramref name="timeout"/>.</summary>
+    public static async Task<JsonNode> Eventually(ProcessCluster cluster, string phase, string what, TimeSpan timeout, Func<Task<JsonNode?>> check)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await check() is { } done) return done;
+            if (DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"After the {phase}, waited {timeout.TotalSeconds:0} s for {what}.\n{cluster.Describe()}");
+            await Task.Delay(500);
+        }
     }
 }

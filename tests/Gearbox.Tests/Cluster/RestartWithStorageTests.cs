@@ -202,28 +202,6 @@ public sealed class RestartWithStorageTests(ITestOutputHelper output)
         return JsonNode.Parse(text)!;
     }
 
-    private static async Task<JsonNode?> TryGet(ProcessCluster cluster, string path)
-    {
-        try
-        {
-            using var response = await cluster.Http.GetAsync(path).WaitAsync(TimeSpan.FromSeconds(15));
-            return response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync()) : null;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException)
-        {
-            return null;
-        }
-    }
-
-    private static async Task<JsonNode> Eventually(ProcessCluster cluster, string phase, string what, Func<Task<JsonNode?>> check)
-    {
-        var deadline = DateTime.UtcNow + SettleTimeout;
-        while (true)
-        {
-            if (await check() is { } done) return done;
-            if (DateTime.UtcNow > deadline)
-                throw new InvalidOperationException($"After the {phase}, waited {SettleTimeout.TotalSeconds:0} s for {what}.\n{cluster.Describe()}");
-            await Task.Delay(500);
-        }
-    }
+    private static Task<JsonNode> Eventually(ProcessCluster cluster, string phase, string what, Func<Task<JsonNode?>> check) =>
+        ClusterRequests.Eventually(cluster, phase, what, SettleTimeout, check);
 }

@@ -42,7 +42,9 @@ public sealed class ScaleOutTests(TwoSilos two, ITestOutputHelper output) : ICla
         // every silo learning the newcomer's devices and manifest in time, which this test does not assert.
         await using var cluster = await TestCluster.StartAsync(silos: 2);
         var third = await cluster.AddSiloAsync();
-        await UntilTheClusterListsActiveSilos(cluster, 3);
+        // Placement only uses silos it knows, and a silo that printed "started" is not yet in every other silo's view.
+        await Eventually(cluster, "join", "GET /v1/cluster to list three active silos", TimeSpan.FromSeconds(30), async () =>
+            await TryGet(cluster, "/v1/cluster") is { } view && view["silos"]!.AsArray().Count(s => s!["status"]!.GetValue<string>() == "Active") >= 3 ? view : null);
         // A worker placed on the newcomer is what placement decides; whether it serves depends on the images sent
         // (a cascade's later models see only the items its first model is unsure of), so hosting is what is asserted.
         var placed = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -58,23 +60,5 @@ public sealed class ScaleOutTests(TwoSilos two, ITestOutputHelper output) : ICla
         }
         Assert.True(placed.ContainsValue(third.Name),
             $"{third.Name} joined but hosts no worker; workers: {string.Join(", ", placed.Select(p => $"{p.Key}@{p.Value}"))}.\n{cluster.Describe()}");
-    }
-
-    /// <summary>
-    /// A silo that printed "started" is not yet in every other silo's membership view, and placement only uses
-    /// silos it knows: the first requests wait until GET /v1/cluster (a silo's view) lists them all as active.
-    /// </summary>
-    private static async Task UntilTheClusterListsActiveSilos(ProcessCluster cluster, int count)
-    {
-        var until = DateTime.UtcNow.AddSeconds(30);
-        var active = 0;
-        while (DateTime.UtcNow < until)
-        {
-            using var view = System.Text.Json.JsonDocument.Parse(await cluster.Http.GetStringAsync("/v1/cluster"));
-            active = view.RootElement.GetProperty("silos").EnumerateArray().Count(s => s.GetProperty("status").GetString() == "Active");
-            if (active >= count) return;
-            await Task.Delay(250);
-        }
-        Assert.Fail($"After 30 s GET /v1/cluster lists {active} active silo(s), not {count}.\n{cluster.Describe()}");
     }
 }
