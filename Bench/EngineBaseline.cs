@@ -29,14 +29,7 @@ public static class EngineBaseline
         for (var k = 0; k < 20; k++) await engine.RunAsync(Slice(images, k, 1)); // warm up (JIT, allocator)
         await engine.RunAsync(Slice(images, 0, batch));
 
-        var latencies = new double[samples];
-        for (var k = 0; k < samples; k++)
-        {
-            var input = Slice(images, k, 1);
-            var clock = Stopwatch.StartNew();
-            await engine.RunAsync(input);
-            latencies[k] = clock.Elapsed.TotalMilliseconds;
-        }
+        var backToBack = await SingleImagesAsync(engine, images, new double[samples]);
 
         // One batch in flight per engine, so a cascade's models overlap as they would in a served pipeline.
         var concurrency = Math.Max(1, engine.Engines.Count);
@@ -61,18 +54,23 @@ public static class EngineBaseline
         }));
         var throughput = items / total.Elapsed.TotalSeconds;
         var paced = pacedRate > 0 ? await PacedAsync(engine, images, samples, pacedRate, seed) : null;
-        return new EngineFigures(new LatencyStats(latencies), throughput, batch, concurrency, items, accuracy, paced, pacedRate);
+        return new EngineFigures(backToBack, throughput, batch, concurrency, items, accuracy, paced, pacedRate);
     }
 
-    /// <summary>One image at a time at the schedule's arrival times (a late one starts at once; none overlap at the low rates this is for).</summary>
-    private static async Task<LatencyStats> PacedAsync(EnginePipeline engine, BenchImages images, int samples, double rate, int seed)
+    private static Task<LatencyStats> PacedAsync(EnginePipeline engine, BenchImages images, int samples, double rate, int seed) =>
+        SingleImagesAsync(engine, images, PoissonSchedule.OffsetsMs(rate, PacedSeconds, Math.Max(samples, 20), seed));
+
+    /// <summary>
+    /// One image at a time, each started at its offset from the first (ms; all zero: back to back). A late one
+    /// starts at once; none overlap at the low rates the paced run is for.
+    /// </summary>
+    private static async Task<LatencyStats> SingleImagesAsync(EnginePipeline engine, BenchImages images, double[] offsetsMs)
     {
-        var schedule = PoissonSchedule.OffsetsMs(rate, PacedSeconds, Math.Max(samples, 20), seed);
-        var latencies = new double[schedule.Length];
+        var latencies = new double[offsetsMs.Length];
         var start = Stopwatch.StartNew();
-        for (var k = 0; k < schedule.Length; k++)
+        for (var k = 0; k < offsetsMs.Length; k++)
         {
-            var wait = schedule[k] - start.Elapsed.TotalMilliseconds;
+            var wait = offsetsMs[k] - start.Elapsed.TotalMilliseconds;
             if (wait > 0) await Task.Delay(TimeSpan.FromMilliseconds(wait));
             var input = Slice(images, k, 1);
             var clock = Stopwatch.StartNew();

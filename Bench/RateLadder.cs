@@ -34,7 +34,7 @@ public sealed record RateLadder(double[]? Fixed, double Start, double Step, doub
     {
         if (!Saturating || steps.Count < StopAfterMisses) return null;
         var last = steps.TakeLast(StopAfterMisses).ToArray();
-        if (!last.All(s => !(s.SloAttainment >= SweepPeak.MinAttainment) || SweepPeak.GeneratorBound(s))) return null;
+        if (!last.All(s => !SweepPeak.HeldSlo(s) || SweepPeak.GeneratorBound(s))) return null;
         var generatorBound = last.Count(SweepPeak.GeneratorBound);
         return generatorBound == 0
             ? $"{StopAfterMisses} steps in a row under {SweepPeak.MinAttainment * 100:F0}% SLO attainment: saturated"

@@ -58,7 +58,7 @@ public static class ScaleOutRatio
 
     /// <summary>Consecutive rates at the end of a sweep that missed the SLO; the sweep stops at <see cref="StopAfterMisses"/>.</summary>
     public static int TrailingMisses(IEnumerable<ScaleRateRun> runs) =>
-        runs.Reverse().TakeWhile(r => !(r.Http.SloAttainment >= SweepPeak.MinAttainment)).Count();
+        runs.Reverse().TakeWhile(r => !SweepPeak.HeldSlo(r.Http)).Count();
 
     public const int StopAfterMisses = 2;
 }

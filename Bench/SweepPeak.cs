@@ -13,7 +13,10 @@ public static class SweepPeak
     public const double SteadyShare = 0.8;
 
     public static HttpFigures? Find(IEnumerable<HttpFigures> runs) =>
-        runs.Where(r => r.SloAttainment >= MinAttainment && !GeneratorBound(r)).MaxBy(r => r.ServedRate);
+        runs.Where(r => HeldSlo(r) && !GeneratorBound(r)).MaxBy(r => r.ServedRate);
+
+    /// <summary>The step answered at least <see cref="MinAttainment"/> of its requests within the SLO (a step without a figure did not).</summary>
+    public static bool HeldSlo(HttpFigures run) => run.SloAttainment >= MinAttainment;
 
     public static bool Saturated(IEnumerable<HttpFigures> runs) =>
         runs.Any(r => r.SloAttainment < MinAttainment || FellBehind(r));
@@ -30,5 +33,5 @@ public static class SweepPeak
     /// Empty when there is no peak.
     /// </summary>
     public static IReadOnlyList<HttpFigures> MissesBelowPeak(IEnumerable<HttpFigures> runs, HttpFigures? peak) =>
-        peak is null ? [] : runs.Where(r => r.OfferedRate <= SteadyShare * peak.ServedRate && !(r.SloAttainment >= MinAttainment)).ToArray();
+        peak is null ? [] : runs.Where(r => r.OfferedRate <= SteadyShare * peak.ServedRate && !HeldSlo(r)).ToArray();
 }
